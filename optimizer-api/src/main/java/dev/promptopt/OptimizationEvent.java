@@ -1,0 +1,57 @@
+package dev.promptopt;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What happens during a run, as typed events. Listeners switch on the record type.
+ *
+ * <pre>{@code
+ * OptimizationListener l = event -> {
+ *     if (event instanceof OptimizationEvent.CandidateAccepted a) log.info("new best {}", a.score());
+ * };
+ * }</pre>
+ */
+public sealed interface OptimizationEvent {
+
+    /** The run started; validation passed. */
+    record RunStarted(String runId, String optimizer, List<String> prompts, int trainSize, int validationSize,
+                      Budget budget) implements OptimizationEvent {
+    }
+
+    /** An optimizer iteration began (1-based). */
+    record IterationStarted(int iteration) implements OptimizationEvent {
+    }
+
+    /** The optimizer proposed a candidate. */
+    record CandidateProposed(int iteration, List<Integer> parents, String origin, PromptSet candidate)
+            implements OptimizationEvent {
+    }
+
+    /**
+     * A candidate was evaluated on some examples.
+     *
+     * @param phase {@code baseline}, {@code minibatch}, {@code validation}, {@code final} or an optimizer's own word
+     */
+    record CandidateEvaluated(int iteration, String phase, int examples, double score, long metricCallsUsed)
+            implements OptimizationEvent {
+    }
+
+    /** A candidate joined the pool. */
+    record CandidateAccepted(int iteration, int candidateIndex, List<Integer> parents, double score, boolean newBest)
+            implements OptimizationEvent {
+    }
+
+    /** A proposal was discarded, with the reason. */
+    record CandidateRejected(int iteration, String reason) implements OptimizationEvent {
+    }
+
+    /** Budget use after a batch. */
+    record BudgetUpdated(long metricCallsUsed, Long maxMetricCalls, Duration elapsed) implements OptimizationEvent {
+    }
+
+    /** The run ended. */
+    record RunFinished(double initialScore, double finalScore, StopReason stopReason, long metricCalls,
+                       Duration elapsed) implements OptimizationEvent {
+    }
+}
