@@ -1,0 +1,70 @@
+package dev.promptopt.core;
+
+import dev.promptopt.InvalidInputException;
+import dev.promptopt.LanguageModel;
+import dev.promptopt.ModelProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+
+/**
+ * Resolves {@code "provider:/model"} strings to {@link LanguageModel}s through the
+ * {@link ModelProvider}s on the classpath (optimizer-langchain4j brings {@code openai}, {@code anthropic},
+ * {@code ollama}, {@code local}, ...).
+ *
+ * <pre>{@code
+ * LanguageModel reflector = Models.resolve("openai:/gpt-4o");
+ * LanguageModel local = Models.resolve("local:/smollm2-135m", Map.of("temperature", "0"));
+ * }</pre>
+ *
+ * <p>When two providers claim the same scheme, resolution fails naming both, unless the system
+ * property {@code promptopt.provider.<scheme>} names the class to use.
+ */
+public final class Models {
+    private Models() {
+    }
+
+    public static LanguageModel resolve(String uri) {
+        return resolve(uri, Map.of());
+    }
+
+    public static LanguageModel resolve(String uri, Map<String, String> options) {
+        int sep = uri == null ? -1 : uri.indexOf(":/");
+        if (sep <= 0 || sep + 2 >= uri.length()) {
+            throw new InvalidInputException("invalid model URI '" + uri + "': expected <provider>:/<model>, e.g. openai:/gpt-4o-mini");
+        }
+        String scheme = uri.substring(0, sep);
+        String model = uri.substring(sep + 2);
+        return provider(scheme).create(model, options);
+    }
+
+    /** The provider for a scheme. */
+    public static ModelProvider provider(String scheme) {
+        List<ModelProvider> matches = new ArrayList<>();
+        TreeSet<String> known = new TreeSet<>();
+        for (ModelProvider p : ServiceLoader.load(ModelProvider.class, Models.class.getClassLoader())) {
+            known.add(p.scheme());
+            if (p.scheme().equals(scheme)) {
+                matches.add(p);
+            }
+        }
+        if (matches.isEmpty()) {
+            throw new InvalidInputException("no model provider for '" + scheme + ":/' on the classpath (known: " + known
+                    + "); add dev.promptopt:optimizer-langchain4j or a module that provides it");
+        }
+        if (matches.size() > 1) {
+            String chosen = System.getProperty("promptopt.provider." + scheme);
+            for (ModelProvider p : matches) {
+                if (p.getClass().getName().equals(chosen)) {
+                    return p;
+                }
+            }
+            List<String> names = matches.stream().map(p -> p.getClass().getName()).toList();
+            throw new InvalidInputException("several model providers claim '" + scheme + ":/': " + names
+                    + "; pick one with -Dpromptopt.provider." + scheme + "=<class name>");
+        }
+        return matches.get(0);
+    }
+}
