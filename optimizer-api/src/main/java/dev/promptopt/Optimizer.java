@@ -23,6 +23,14 @@ public interface Optimizer {
     OptimizerOutcome optimize(OptimizationContext context);
 
     /**
+     * The limits this optimizer was configured with (e.g. GEPA's max metric calls), if any. A run applies
+     * these together with the builder's own budget: each limit holds, the tighter one wins.
+     */
+    default java.util.Optional<Budget> budget() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Problems with this optimizer's options in the given run, checked before any call is made
      * (e.g. a budget too small to propose anything). Errors stop the run; warnings are logged.
      */
