@@ -220,11 +220,18 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
                 ExampleResult r;
                 try {
                     r = futures.get(i).get();
-                } catch (ExecutionException | CancellationException e) {
-                    if (stoppedBy == null) {
-                        stoppedBy = new StopReason(StopReason.Kind.CANCELLED, "the run was cancelled");
-                    }
+                } catch (CancellationException e) {
+                    stoppedBy = stoppedBy != null ? stoppedBy : new StopReason(StopReason.Kind.CANCELLED, "the run was cancelled");
                     continue;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof CancellationException) {
+                        stoppedBy = stoppedBy != null ? stoppedBy : new StopReason(StopReason.Kind.CANCELLED, "the run was cancelled");
+                        continue;
+                    }
+                    // Not an example failure (those are results): an Error or a journal I/O failure. Forget the
+                    // pair so that nothing later is served a broken entry, and let the run fail loudly.
+                    cache.remove(key(fp, examples.get(i).id()), futures.get(i));
+                    throw rethrow(e.getCause());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new OptimizationStoppedException(new StopReason(StopReason.Kind.CANCELLED, "interrupted"));
