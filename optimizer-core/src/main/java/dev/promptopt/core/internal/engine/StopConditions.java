@@ -52,11 +52,11 @@ public final class StopConditions {
      * @param needsCalls     whether the batch would make new calls (a batch served from the cache always runs)
      */
     public Optional<StopReason> check(long committedCalls, boolean needsCalls) {
+        if (!needsCalls) {
+            return Optional.empty(); // served from the cache: no call, nothing to stop
+        }
         if (cancelled) {
             return Optional.of(new StopReason(StopReason.Kind.CANCELLED, "the run was cancelled"));
-        }
-        if (!needsCalls) {
-            return Optional.empty();
         }
         if (budget.maxMetricCalls() != null && committedCalls >= budget.maxMetricCalls()) {
             return Optional.of(new StopReason(StopReason.Kind.METRIC_CALLS,
