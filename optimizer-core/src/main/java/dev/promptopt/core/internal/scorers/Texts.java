@@ -76,11 +76,11 @@ final class Texts {
         return OptionalDouble.of(Double.parseDouble(m.group().replace(",", "")));
     }
 
-    /** 42.0 -> "42", 0.1 -> "0.1". */
+    /** 42.0 -> "42", 0.1 -> "0.1"; 12 significant digits hide binary rounding (0.6000000000000014 -> "0.6"). */
     static String formatNumber(double d) {
         if (Double.isInfinite(d) || Double.isNaN(d)) {
             return Double.toString(d);
         }
-        return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(d).round(new java.math.MathContext(12)).stripTrailingZeros().toPlainString();
     }
 }
