@@ -94,6 +94,10 @@ class DirectoryObjectStoreTest extends ObjectStoreContract {
         assertThatThrownBy(() -> store.list("../"))
                 .isInstanceOf(ObjectStoreException.class)
                 .hasMessageContaining("invalid prefix '../'");
+        assertThatThrownBy(() -> store.list("/etc"))
+                .isInstanceOf(ObjectStoreException.class)
+                .hasMessageContaining("invalid prefix '/etc'")
+                .hasMessageContaining("absolute prefixes are not allowed");
     }
 
     @Test
