@@ -105,6 +105,10 @@ public final class DirectoryObjectStore implements ObjectStore {
         String p = prefix == null ? "" : prefix;
         int slash = p.lastIndexOf('/');
         Path start = root;
+        if (p.startsWith("/")) {
+            throw new ObjectStoreException("invalid prefix '" + prefix + "' for store " + describe()
+                    + ": absolute prefixes are not allowed, keys are relative to the store");
+        }
         if (slash >= 0) {
             String folder = p.substring(0, slash);
             RelativeKeys.problem(root, folder).ifPresent(why -> {

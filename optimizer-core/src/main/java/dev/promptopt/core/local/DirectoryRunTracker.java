@@ -9,6 +9,7 @@ import dev.promptopt.core.internal.AtomicFiles;
 import dev.promptopt.core.internal.JsonSupport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -94,7 +95,7 @@ public final class DirectoryRunTracker implements RunTracker {
                 Path dir = experimentDir.resolve(id);
                 try {
                     Files.createDirectory(dir);
-                } catch (java.nio.file.FileAlreadyExistsException e) {
+                } catch (FileAlreadyExistsException e) {
                     continue;
                 }
                 Run run = new Run(experiment, id, runName == null ? "" : runName, dir);

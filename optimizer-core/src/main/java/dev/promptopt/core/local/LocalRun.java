@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -58,12 +59,20 @@ public record LocalRun(Path directory, String runId, String experiment, String r
      * @throws PromptOptimizerException naming the file when one is missing or corrupt
      */
     public static LocalRun read(Path runDir) {
-        JsonNode meta = JsonSupport.readTree(runDir.resolve(DirectoryRunTracker.META), "run metadata");
-        JsonNode end = meta.get("endTime");
+        Path metaFile = runDir.resolve(DirectoryRunTracker.META);
+        JsonNode meta = JsonSupport.readTree(metaFile, "run metadata");
+        Instant start;
+        Optional<Instant> end;
+        try {
+            start = Instant.parse(meta.path("startTime").asText());
+            JsonNode endNode = meta.get("endTime");
+            end = endNode == null || endNode.isNull() ? Optional.empty() : Optional.of(Instant.parse(endNode.asText()));
+        } catch (DateTimeParseException e) {
+            throw new PromptOptimizerException("corrupt run metadata file " + metaFile
+                    + ": startTime/endTime must be ISO-8601 instants (" + e.getMessage() + ")", e);
+        }
         return new LocalRun(runDir, meta.path("runId").asText(), meta.path("experiment").asText(),
-                meta.path("runName").asText(), meta.path("status").asText(),
-                Instant.parse(meta.path("startTime").asText()),
-                end == null || end.isNull() ? Optional.empty() : Optional.of(Instant.parse(end.asText())),
+                meta.path("runName").asText(), meta.path("status").asText(), start, end,
                 readMap(runDir.resolve(DirectoryRunTracker.TAGS), "run tags"),
                 readMap(runDir.resolve(DirectoryRunTracker.PARAMS), "run params"),
                 readMetrics(runDir), DirectoryRunTracker.listArtifacts(runDir));
