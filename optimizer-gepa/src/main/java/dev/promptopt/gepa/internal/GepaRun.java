@@ -32,6 +32,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class GepaRun {
     private static final Logger log = LoggerFactory.getLogger(GepaRun.class);
+    /**
+     * Iterations in a row without a new metric call after which the search is over: cached minibatches and
+     * proposals that repeat existing candidates cost no metric call, so without this the budget would never
+     * run out while the reflection model is called again and again.
+     */
+    static final int STALL_LIMIT = 20;
 
     private final OptimizationContext ctx;
     private final GepaOptions options;
@@ -81,11 +87,14 @@ public final class GepaRun {
                     state.iteration++;
                     state.pending = new GepaState.Pending();
                     state.pending.iteration = state.iteration;
+                    state.pending.metricCallsAtStart = ctx.evaluator().metricCallsUsed();
                     ctx.emit(new OptimizationEvent.IterationStarted(state.iteration));
                 }
                 double bestBefore = bestScore();
                 String step = iterate(state.pending);
                 state.iterationsWithoutImprovement = bestScore() > bestBefore ? 0 : state.iterationsWithoutImprovement + 1;
+                state.stalledIterations = ctx.evaluator().metricCallsUsed() > state.pending.metricCallsAtStart
+                        ? 0 : state.stalledIterations + 1;
                 state.pending = null;
                 checkpoint(step);
             }
@@ -336,6 +345,10 @@ public final class GepaRun {
                 && state.iterationsWithoutImprovement >= options.noImprovementIterations().get()) {
             return new StopReason(StopReason.Kind.NO_IMPROVEMENT, "no improvement of the best validation score in "
                     + state.iterationsWithoutImprovement + " iterations");
+        }
+        if (state.stalledIterations >= STALL_LIMIT) {
+            return StopReason.completed("no new evaluation in the last " + state.stalledIterations
+                    + " iterations: every proposal repeated what was already scored");
         }
         return null;
     }

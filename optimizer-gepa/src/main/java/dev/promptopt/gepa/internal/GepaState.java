@@ -37,6 +37,8 @@ public final class GepaState {
     /** Reason key -> count (e.g. {@code not_better}, {@code unclosed_fence}). */
     public Map<String, Integer> rejectionReasons = new TreeMap<>();
     public int iterationsWithoutImprovement;
+    /** Consecutive iterations that spent no metric call (everything they tried was already scored). */
+    public int stalledIterations;
 
     /** Epoch-shuffled minibatch sampler. */
     public Sampler sampler = new Sampler();
@@ -124,6 +126,7 @@ public final class GepaState {
     /** The iteration in progress: what is already decided, so a resume neither re-draws nor re-calls. */
     public static final class Pending {
         public int iteration;
+        public long metricCallsAtStart;
         /** Set once the merge decision for this iteration was taken; {@code merge} is null when none was attempted. */
         public boolean mergeDecided;
         public MergeStep merge;
