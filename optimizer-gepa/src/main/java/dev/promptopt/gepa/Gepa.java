@@ -69,12 +69,12 @@ public final class Gepa implements Optimizer {
     public List<String> validate(OptimizationContext ctx) {
         List<String> problems = new ArrayList<>();
         if (options.reflectionModel().isEmpty() && options.reflectionModelUri().isEmpty()) {
-            problems.add("gepa: no reflection model; set one with Gepa.options().reflectionModel(model or \"provider:/model\")");
+            problems.add("no reflection model; set one with Gepa.options().reflectionModel(model or \"provider:/model\")");
         } else {
             try {
                 reflector();
             } catch (PromptOptimizerException e) {
-                problems.add("gepa: reflection model '" + options.reflectionModelUri().orElse("") + "' cannot be resolved: "
+                problems.add("reflection model '" + options.reflectionModelUri().orElse("") + "' cannot be resolved: "
                         + e.getMessage());
             }
         }
@@ -83,7 +83,7 @@ public final class Gepa implements Optimizer {
             int b = Math.min(options.reflectionMinibatchSize(), Math.max(1, ctx.trainData().size()));
             long needed = ctx.validationData().size() + 2L * b;
             if (max < needed) {
-                problems.add("warning: gepa: a budget of " + max + " metric calls cannot pay for validating the seed ("
+                problems.add("warning: a budget of " + max + " metric calls cannot pay for validating the seed ("
                         + ctx.validationData().size() + " examples) plus one proposal (2 x minibatch of " + b + "): "
                         + needed + " needed; the run will end with the seed");
             }

@@ -92,11 +92,17 @@ class GepaRunTest {
         assertThat(second.bestIndex()).isEqualTo(first.bestIndex());
         assertThat(second.details()).isEqualTo(first.details());
         assertThat(second.stopReason()).isEqualTo(first.stopReason());
+        // the run exercised Pareto sampling among several candidates and merges
+        assertThat(first.candidates()).hasSizeGreaterThan(5);
+        assertThat((Integer) first.details().get("mergesAttempted")).isPositive();
+        // and the seed matters
+        assertThat(runRuleTask(8, Gepa.options().merge(true)).candidates()).isNotEqualTo(first.candidates());
     }
 
+    /** Two prompts and a forgetful reflector: trade-offs between candidates, so selection and merge matter. */
     private static OptimizerOutcome runRuleTask(long seed, GepaOptions options) {
         RuleWorld.Target target = new RuleWorld.Target(0);
-        RuleWorld.Reflector reflector = new RuleWorld.Reflector(1);
+        RuleWorld.Reflector reflector = new RuleWorld.Reflector(1, 1);
         TestContext ctx = RuleWorld.context(RuleWorld.twoPrompts(), target, 300, seed);
         return new Gepa(options.reflectionModel(reflector)).optimize(ctx);
     }
@@ -136,6 +142,56 @@ class GepaRunTest {
                 && p.candidate().get("task").text().matches("(?s).*(UNCLOSED|DROPPED|INVENTED).*"));
         // the run still learns once the reflection behaves
         assertThat(out.candidates().get(out.bestIndex()).score()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aChildThatOnlyTiesItsParentIsRejectedUnderStrictAndAcceptedUnderOrEqual() {
+        String tie = "```\nAnswer with the word, transformed as the rules say. Be careful.\nWord: {{word}}\n```";
+        for (GepaOptions.Acceptance acceptance : GepaOptions.Acceptance.values()) {
+            RuleWorld.Reflector reflector = new RuleWorld.Reflector(1);
+            reflector.scripted.add(tie);
+            TestContext ctx = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 300, 11);
+
+            OptimizerOutcome out = new Gepa(Gepa.options().acceptance(acceptance).reflectionModel(reflector)).optimize(ctx);
+
+            boolean adopted = out.candidates().stream().anyMatch(c -> c.templates().get("task").text().contains("Be careful."));
+            if (acceptance == GepaOptions.Acceptance.STRICT_IMPROVEMENT) {
+                assertThat(adopted).isFalse();
+                assertThat(ctx.events).anyMatch(e -> e instanceof OptimizationEvent.CandidateRejected r
+                        && r.iteration() == 1 && r.reason().startsWith("not_better"));
+            } else {
+                assertThat(adopted).isTrue();
+                assertThat(out.candidates().get(1).parents()).containsExactly(0);
+            }
+        }
+    }
+
+    @Test
+    void aCustomReflectionTemplateIsWhatTheReflectionModelReads() {
+        RuleWorld.Reflector reflector = new RuleWorld.Reflector(1);
+        TestContext ctx = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 300, 5);
+        String template = "MY TEMPLATE\n```\n{{current_instruction}}\n```\nEvidence:\n{{examples}}\nReply in a ``` block.";
+
+        OptimizerOutcome out = new Gepa(Gepa.options().reflectionTemplate(template).reflectionModel(reflector)).optimize(ctx);
+
+        assertThat(reflector.prompts).isNotEmpty().allSatisfy(p -> assertThat(p).startsWith("MY TEMPLATE\n```\nAnswer with")
+                .contains("Evidence:\n# Example 1\n## Inputs\n### word\n").endsWith("Reply in a ``` block."));
+        assertThat(out.candidates().get(out.bestIndex()).score()).isEqualTo(1.0);
+    }
+
+    @Test
+    void noImprovementAndScoreThresholdStopTheRun() {
+        RuleWorld.Reflector stuck = new RuleWorld.Reflector(0); // never learns a rule: every proposal is unchanged
+        TestContext ctx = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 300, 5);
+        OptimizerOutcome out = new Gepa(Gepa.options().noImprovementIterations(3).reflectionModel(stuck)).optimize(ctx);
+        assertThat(out.stopReason().kind()).isEqualTo(StopReason.Kind.NO_IMPROVEMENT);
+        assertThat(out.details()).containsEntry("iterations", 3);
+
+        TestContext ctx2 = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 300, 5);
+        OptimizerOutcome out2 = new Gepa(Gepa.options().scoreThreshold(0.5).reflectionModel(new RuleWorld.Reflector(1)))
+                .optimize(ctx2);
+        assertThat(out2.stopReason().kind()).isEqualTo(StopReason.Kind.SCORE_THRESHOLD);
+        assertThat(out2.candidates().get(out2.bestIndex()).score()).isGreaterThanOrEqualTo(0.5).isLessThan(1.0);
     }
 
     @Test
