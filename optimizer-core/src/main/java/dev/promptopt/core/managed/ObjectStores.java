@@ -85,25 +85,28 @@ public final class ObjectStores {
     }
 
     /**
-     * Builds stores from a JSON object, appending every problem (prefixed with {@code where}) to {@code problems};
+     * Builds stores from a JSON object, appending every problem (prefixed with the key path {@code where}, e.g.
+     * {@code objectStores}; "" for a file of its own) to {@code problems};
      * returns null when there were problems.
      */
     static ObjectStores fromJson(JsonNode node, Path baseDirectory, String where, List<String> problems) {
         int before = problems.size();
+        String top = where.isEmpty() ? "" : where + ": ";
+        String dot = where.isEmpty() ? "" : where + ".";
         if (node == null || !node.isObject()) {
-            problems.add(where + "expected an object of named stores, e.g. {\"default\": {\"type\": \"local\", \"root\": \"store\"}}");
+            problems.add(top + "expected an object of named stores, e.g. {\"default\": {\"type\": \"local\", \"root\": \"store\"}}");
             return null;
         }
         Map<String, ObjectStoreProvider> providers = providers();
         Map<String, ObjectStore> out = new LinkedHashMap<>();
         if (!node.has(DEFAULT)) {
-            problems.add(where + "no store named '" + DEFAULT + "': it is mandatory and receives the outputs"
+            problems.add(top + "no store named '" + DEFAULT + "': it is mandatory and receives the outputs"
                     + Suggestions.didYouMean(DEFAULT, iterable(node.fieldNames())));
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String name = e.getKey();
-            String at = where + name;
+            String at = dot + name;
             if (!NAME.matcher(name).matches()) {
                 problems.add(at + ": invalid store name: expected a letter, then letters, digits, '_' or '-'");
                 continue;

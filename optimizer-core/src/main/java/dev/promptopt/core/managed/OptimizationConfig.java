@@ -280,7 +280,7 @@ public final class OptimizationConfig {
         if (objectStores == null) {
             ObjectNode def = JsonSupport.mapper().createObjectNode();
             def.putObject(ObjectStores.DEFAULT).put("type", "local").put("root", "store");
-            stores = ObjectStores.fromJson(def, baseDirectory, "objectStores.", problems);
+            stores = ObjectStores.fromJson(def, baseDirectory, "objectStores", problems);
         } else if (objectStores.isTextual()) {
             Path file = baseDirectory.resolve(objectStores.asText());
             if (!Files.isRegularFile(file)) {
@@ -288,10 +288,10 @@ public final class OptimizationConfig {
                 stores = null;
             } else {
                 JsonNode node = JsonSupport.readTree(file, "object store description");
-                stores = ObjectStores.fromJson(node, file.toAbsolutePath().getParent(), "objectStores (" + file + ").", problems);
+                stores = ObjectStores.fromJson(node, file.toAbsolutePath().getParent(), "objectStores (" + file + ")", problems);
             }
         } else {
-            stores = ObjectStores.fromJson(objectStores, baseDirectory, "objectStores.", problems);
+            stores = ObjectStores.fromJson(objectStores, baseDirectory, "objectStores", problems);
         }
         if (!problems.isEmpty()) {
             throw InvalidInputException.of("configuration " + source + " is not valid", problems);
