@@ -268,9 +268,9 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
             if (e.statusCode() == 404) {
                 throw noBucket(e);
             }
-            throw translate("reach bucket '" + bucket + "'", e);
+            throw translatePlain("reach bucket '" + bucket + "'", e);
         } catch (SdkException e) {
-            throw translate("reach bucket '" + bucket + "'", e);
+            throw translatePlain("reach bucket '" + bucket + "'", e);
         }
     }
 
@@ -320,6 +320,20 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
     /** One place that turns SDK failures into messages naming the operation, the store and the credentials. */
     private ObjectStoreException translate(String operation, SdkException e) {
+        if (e instanceof SdkClientException && !bucketVerified) {
+            // A server may answer a PUT to a missing bucket (or with bad credentials) before reading the body and
+            // close the connection; the client then only sees a broken pipe. Ask the bucket for the real reason.
+            try {
+                verifyBucket();
+            } catch (ObjectStoreException why) {
+                why.addSuppressed(e);
+                return why;
+            }
+        }
+        return translatePlain(operation, e);
+    }
+
+    private ObjectStoreException translatePlain(String operation, SdkException e) {
         if (e instanceof NoSuchBucketException) {
             return noBucket(e);
         }
