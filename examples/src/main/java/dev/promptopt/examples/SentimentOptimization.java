@@ -59,8 +59,9 @@ public final class SentimentOptimization {
         Dataset.Split split = all.split(0.5, 7);
 
         out.printf("Target model: %s, reflection model: %s%n", targetUri, reflectionUri);
-        LanguageModel target = Models.resolve(targetUri);
-        LanguageModel reflector = reflectionUri.equals(targetUri) ? target : Models.resolve(reflectionUri);
+        // A label needs few tokens; a rewritten instruction needs room, or it is cut off mid-fence and rejected.
+        LanguageModel target = Models.resolve(targetUri, localOptions(targetUri, "64"));
+        LanguageModel reflector = Models.resolve(reflectionUri, localOptions(reflectionUri, "768"));
 
         // The application code: render the prompt, call the model, read a label out of the answer.
         PredictFn predict = (inputs, prompts) -> toLabel(target.chat(prompts.get("sentiment").format(inputs)).text());
@@ -100,9 +101,18 @@ public final class SentimentOptimization {
                 .scorers(Scorers.exactMatch(MatchOptions.lenient())).maxConcurrency(1).run();
         out.printf(Locale.ROOT, "Best prompt on all %d examples: %.3f%n", all.size(), check.score());
         out.println("Run folder: " + workdir.resolve("runs").resolve(result.runId()).toAbsolutePath());
-        if (target instanceof AutoCloseable c) {
-            closeQuietly(c);
+        for (LanguageModel m : List.of(target, reflector)) {
+            if (m instanceof AutoCloseable c) {
+                closeQuietly(c);
+            }
         }
+        // llama.cpp leaves a native worker thread behind that would keep the JVM alive.
+        System.exit(0);
+    }
+
+    /** Options for the in-process model; hosted providers take their own defaults. */
+    private static java.util.Map<String, String> localOptions(String uri, String maxTokens) {
+        return uri.startsWith("local:") ? java.util.Map.of("maxTokens", maxTokens) : java.util.Map.of();
     }
 
     /** The seed version: reused when the registry already holds it, so repeated runs start from the same text. */

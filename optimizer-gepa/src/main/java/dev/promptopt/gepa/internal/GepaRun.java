@@ -348,7 +348,8 @@ public final class GepaRun {
         }
         if (state.stalledIterations >= STALL_LIMIT) {
             return StopReason.completed("no new evaluation in the last " + state.stalledIterations
-                    + " iterations: every proposal repeated what was already scored");
+                    + " iterations: no proposal led to a new evaluation (rejected proposals so far: "
+                    + state.rejectionReasons + ")");
         }
         return null;
     }
