@@ -91,6 +91,22 @@ public final class MlflowRunTracker implements RunTracker {
         return new MlflowRun(rest, experimentId, runId, info.path("artifact_uri").asText());
     }
 
+    /** An existing run by MLflow run id, e.g. to {@link MlflowRun#linkPrompts link prompts} after an optimization. */
+    public MlflowRun attach(String runId) {
+        JsonNode info = getRun(runId).path("info");
+        return new MlflowRun(rest, info.path("experiment_id").asText(), runId, info.path("artifact_uri").asText());
+    }
+
+    /** The MLflow run id of the newest run with this name in the experiment (an optimization's run id is its name). */
+    public java.util.Optional<String> findRunId(String experiment, String runName) {
+        ObjectNode body = MlflowRest.object().put("filter", "attributes.run_name = '" + runName.replace("'", "\\'") + "'")
+                .put("max_results", 1);
+        body.putArray("experiment_ids").add(experimentId(experiment));
+        body.putArray("order_by").add("attributes.start_time DESC");
+        JsonNode runs = rest.post(API + "runs/search", body).path("runs");
+        return runs.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(runs.get(0).path("info").path("run_id").asText());
+    }
+
     /** The id of an experiment, created when missing. */
     public String experimentId(String experiment) {
         return experimentIds.computeIfAbsent(experiment, this::getOrCreateExperiment);
