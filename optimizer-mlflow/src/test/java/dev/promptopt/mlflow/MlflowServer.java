@@ -54,10 +54,12 @@ public final class MlflowServer implements ExtensionContext.Store.CloseableResou
                 "--host", "127.0.0.1", "--port", String.valueOf(port), "--workers", "1");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()));
-        pb.environment().remove("MLFLOW_TRACKING_URI");
+        pb.environment().remove("MLFLOW_TRACKING_URI"); // the server must not see a client setting
+        pb.environment().put("MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false"); // no job runner processes: faster start
         long t0 = System.nanoTime();
         Process p = pb.start();
         MlflowServer server = new MlflowServer(dataDir, port, p);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "mlflow-server-stop")); // even if JUnit does not get to close it
         try {
             server.awaitHealthy();
         } catch (IOException | RuntimeException e) {
