@@ -4,7 +4,6 @@ import dev.promptopt.Aggregation;
 import dev.promptopt.Budget;
 import dev.promptopt.Dataset;
 import dev.promptopt.EvaluationBatch;
-import dev.promptopt.Example;
 import dev.promptopt.InvalidInputException;
 import dev.promptopt.PredictFn;
 import dev.promptopt.PromptRegistry;
@@ -13,16 +12,15 @@ import dev.promptopt.PromptTemplate;
 import dev.promptopt.PromptVersion;
 import dev.promptopt.Scorer;
 import dev.promptopt.core.internal.engine.EvaluationEngine;
+import dev.promptopt.core.internal.engine.SetupChecks;
 import dev.promptopt.core.internal.engine.StopConditions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Scores a predict function on a dataset: per-row outputs, per-scorer feedback and aggregate metrics.
@@ -116,28 +114,11 @@ public final class Evaluation {
         } else if (data.isEmpty()) {
             problems.add("the data '" + data.name() + "' is empty");
         }
-        if (scorers.isEmpty()) {
-            problems.add("no scorers: call .scorers(Scorers.exactMatch(), ...)");
-        }
-        Set<String> names = new HashSet<>();
-        for (Scorer s : scorers) {
-            if (!names.add(s.name())) {
-                problems.add("two scorers are named '" + s.name() + "': scorer names must be unique");
-            }
-        }
+        SetupChecks.scorers(scorers, aggregation, problems);
         if (data != null) {
-            for (Map.Entry<String, PromptTemplate> p : prompts.asMap().entrySet()) {
-                for (String m : data.missingInputs(p.getValue().variables())) {
-                    problems.add("prompt '" + p.getKey() + "' needs an input its data lacks: " + m);
-                }
-            }
-            for (Example e : data) {
-                for (Scorer s : scorers) {
-                    for (String need : s.missingRequirements(e)) {
-                        problems.add(e.describe() + ": scorer '" + s.name() + "' needs " + need);
-                    }
-                }
-            }
+            Map<String, PromptTemplate> labelled = new LinkedHashMap<>();
+            prompts.asMap().forEach((name, t) -> labelled.put("prompt '" + name + "'", t));
+            SetupChecks.examples(labelled, List.of(data), scorers, problems);
         }
         if (!problems.isEmpty()) {
             throw InvalidInputException.of("the evaluation is not set up right", problems);

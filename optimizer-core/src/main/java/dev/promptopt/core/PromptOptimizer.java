@@ -1,13 +1,11 @@
 package dev.promptopt.core;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptopt.Aggregation;
 import dev.promptopt.Budget;
 import dev.promptopt.CandidateRecord;
 import dev.promptopt.Dataset;
 import dev.promptopt.EvaluationBatch;
-import dev.promptopt.Example;
 import dev.promptopt.InvalidInputException;
 import dev.promptopt.OptimizationEvent;
 import dev.promptopt.OptimizationListener;
@@ -32,23 +30,22 @@ import dev.promptopt.core.internal.engine.Fingerprints;
 import dev.promptopt.core.internal.engine.ResultJournal;
 import dev.promptopt.core.internal.engine.ResultRecords;
 import dev.promptopt.core.internal.engine.RunCheckpoint;
+import dev.promptopt.core.internal.engine.Listeners;
 import dev.promptopt.core.internal.engine.RunContext;
+import dev.promptopt.core.internal.engine.SetupChecks;
 import dev.promptopt.core.internal.engine.StopConditions;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -141,7 +138,7 @@ public final class PromptOptimizer {
         StopConditions stops = new StopConditions(budget, runDir.resolve("STOP"), b.nanoClock, elapsedBefore);
         List<OptimizationListener> listeners = new ArrayList<>(b.listeners);
         EvaluationEngine eng = new EvaluationEngine(b.predictFn, b.scorers, b.aggregation, b.maxConcurrency, stops,
-                journal, event -> emitAll(listeners, event), b.nanoClock);
+                journal, event -> Listeners.emit(listeners, event), b.nanoClock);
         if (saved != null) {
             List<ResultJournal.Entry> entries = journal.readExisting(List.of(b.trainData, validation));
             eng.restore(entries, saved.journalEntries(), saved.metricCalls());
@@ -317,16 +314,6 @@ public final class PromptOptimizer {
                     + c.randomSeed() + ", this configuration uses " + b.seed);
         }
         return c;
-    }
-
-    private static void emitAll(List<OptimizationListener> listeners, OptimizationEvent event) {
-        for (OptimizationListener l : listeners) {
-            try {
-                l.onEvent(event);
-            } catch (RuntimeException e) {
-                log.warn("listener {} failed on {}", l, event.getClass().getSimpleName(), e);
-            }
-        }
     }
 
     private static String newRunId() {
@@ -546,7 +533,7 @@ public final class PromptOptimizer {
             if (validationData != null && validationData.isEmpty()) {
                 problems.add("the validation data '" + validationData.name() + "' is empty: give examples or leave it out");
             }
-            checkScorers(problems);
+            SetupChecks.scorers(scorers, aggregation, problems);
             if (optimizer == null) {
                 problems.add("no optimizer: call .optimizer(new Gepa(Gepa.options()...)) or your own Optimizer");
             }
@@ -557,7 +544,9 @@ public final class PromptOptimizer {
             if (validationData != null) {
                 datasets.add(validationData);
             }
-            checkExamples(versions, datasets, problems);
+            Map<String, PromptTemplate> labelled = new LinkedHashMap<>();
+            versions.forEach(v -> labelled.put("prompt '" + v.name() + "' (" + v.uri() + ")", v.template()));
+            SetupChecks.examples(labelled, datasets, scorers, problems);
             Budget effective = combinedBudget(problems, datasets);
             if (!problems.isEmpty()) {
                 throw InvalidInputException.of("the optimization is not set up right", problems);
@@ -568,52 +557,6 @@ public final class PromptOptimizer {
         /** Builds and runs. */
         public OptimizationResult run() {
             return build().run();
-        }
-
-        private void checkScorers(List<String> problems) {
-            if (scorers.isEmpty()) {
-                problems.add("no scorers: call .scorers(Scorers.exactMatch(), ...)");
-            }
-            Set<String> names = new HashSet<>();
-            for (Scorer s : scorers) {
-                if (s.name() == null || s.name().isBlank()) {
-                    problems.add("a scorer has no name (" + s + ")");
-                } else if (!names.add(s.name())) {
-                    problems.add("two scorers are named '" + s.name() + "': scorer names must be unique (they name metrics)");
-                }
-            }
-            if (aggregation instanceof Aggregation.WeightedAggregation w) {
-                for (String n : names) {
-                    if (!w.weights().containsKey(n)) {
-                        problems.add("the aggregation has no weight for scorer '" + n + "' (weights: " + w.weights().keySet() + ")");
-                    }
-                }
-                for (String n : w.weights().keySet()) {
-                    if (!names.contains(n)) {
-                        problems.add("the aggregation weighs scorer '" + n + "', which is not among the scorers " + names);
-                    }
-                }
-            }
-        }
-
-        private void checkExamples(List<PromptVersion> versions, List<Dataset> datasets, List<String> problems) {
-            for (Dataset d : datasets) {
-                for (PromptVersion v : versions) {
-                    for (String p : d.missingInputs(v.template().variables())) {
-                        problems.add("prompt '" + v.name() + "' (" + v.uri() + ") needs an input its data lacks: " + p);
-                    }
-                }
-                for (Example e : d) {
-                    if (e.inputs().isEmpty()) {
-                        problems.add(e.describe() + ": inputs are empty");
-                    }
-                    for (Scorer s : scorers) {
-                        for (String need : s.missingRequirements(e)) {
-                            problems.add(e.describe() + ": scorer '" + s.name() + "' needs " + need);
-                        }
-                    }
-                }
-            }
         }
 
         private Budget combinedBudget(List<String> problems, List<Dataset> datasets) {

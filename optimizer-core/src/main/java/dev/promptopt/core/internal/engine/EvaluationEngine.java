@@ -169,7 +169,7 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
     private EvaluationBatch runBatch(PromptSet candidate, String fp, List<Example> examples, int reservation) {
         List<CompletableFuture<ExampleResult>> futures = new ArrayList<>(examples.size());
         List<Boolean> mine = new ArrayList<>(examples.size());
-        List<String> keysStarted = new ArrayList<>();
+        AtomicInteger consumed = new AtomicInteger(); // reserved calls this batch has turned into spent ones
         StopReason stoppedBy = null;
         try {
             for (Example example : examples) {
@@ -181,12 +181,11 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
                     mine.add(false);
                     continue;
                 }
-                keysStarted.add(key);
                 futures.add(created);
                 mine.add(true);
                 ExampleResult replayed = replay.remove(key);
                 if (replayed != null) {
-                    metricCalls.incrementAndGet();
+                    spend(consumed);
                     created.complete(replayed);
                     continue;
                 }
@@ -206,7 +205,9 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
                 }
                 executor.execute(() -> {
                     try {
-                        created.complete(evaluateOne(candidate, example));
+                        ExampleResult r = evaluateOne(candidate, example);
+                        spend(consumed);
+                        created.complete(r);
                     } catch (Throwable t) {
                         created.completeExceptionally(t);
                     } finally {
@@ -256,8 +257,18 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
             events.accept(new OptimizationEvent.BudgetUpdated(metricCalls.get(), stops.budget().maxMetricCalls(), stops.elapsed()));
             return batch;
         } finally {
-            reserved.addAndGet(-reservation);
+            reserved.addAndGet(consumed.get() - reservation); // give back what was reserved but not spent
         }
+    }
+
+    /**
+     * Moves one call from reserved to spent under the budget lock, so a concurrent budget check never counts a
+     * finished call twice (once spent, once still reserved).
+     */
+    private synchronized void spend(AtomicInteger consumed) {
+        metricCalls.incrementAndGet();
+        reserved.decrementAndGet();
+        consumed.incrementAndGet();
     }
 
     private void checkSystemic(String fp, List<ExampleResult> fresh) {
@@ -317,7 +328,6 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
     }
 
     private ExampleResult recorded(PromptSet candidate, ExampleResult r) {
-        metricCalls.incrementAndGet();
         if (r.failed()) {
             int streak = failureStreak.incrementAndGet();
             log.debug("{} failed ({} in a row): {}", r.example().describe(), streak, r.error());

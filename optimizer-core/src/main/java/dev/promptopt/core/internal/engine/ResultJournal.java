@@ -129,14 +129,14 @@ public final class ResultJournal implements AutoCloseable {
         ObjectNode n = mapper.createObjectNode();
         n.put("candidate", candidate);
         n.put("example", r.example().id());
-        n.set("output", toTree(r.output()));
+        n.set("output", ResultRecords.toTree(r.output()));
         ObjectNode fb = n.putObject("feedback");
         r.feedback().forEach((name, f) -> {
             ObjectNode o = fb.putObject(name);
             o.put("value", f.value());
             o.put("rationale", f.rationale());
             if (!f.details().isEmpty()) {
-                o.set("details", toTree(f.details()));
+                o.set("details", ResultRecords.toTree(f.details()));
             }
         });
         n.put("score", r.score());
@@ -145,15 +145,6 @@ public final class ResultJournal implements AutoCloseable {
         }
         n.put("durationNanos", r.durationNanos());
         return n;
-    }
-
-    private JsonNode toTree(Object value) {
-        try {
-            return mapper.valueToTree(value);
-        } catch (IllegalArgumentException e) {
-            // An output Jackson cannot serialize is kept as its text: scoring already happened.
-            return mapper.getNodeFactory().textNode(String.valueOf(value));
-        }
     }
 
     private ExampleResult fromJson(JsonNode n, Example ex) {

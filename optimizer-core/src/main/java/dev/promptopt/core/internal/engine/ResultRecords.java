@@ -110,7 +110,8 @@ public final class ResultRecords {
         return a;
     }
 
-    private static JsonNode toTree(Object value) {
+    /** Any value as JSON; what Jackson cannot serialize becomes its text (scoring already happened). */
+    public static JsonNode toTree(Object value) {
         try {
             return M.valueToTree(value);
         } catch (IllegalArgumentException e) {

@@ -21,13 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The {@link OptimizationContext} of one run. */
 public final class RunContext implements OptimizationContext {
-    private static final Logger log = LoggerFactory.getLogger(RunContext.class);
-
     private final String runId;
     private final String optimizerName;
     private final PromptSet seed;
@@ -111,14 +107,7 @@ public final class RunContext implements OptimizationContext {
 
     @Override
     public void emit(OptimizationEvent event) {
-        for (OptimizationListener l : listeners) {
-            try {
-                l.onEvent(event);
-            } catch (RuntimeException e) {
-                // A broken progress bar must not kill an optimization that may have cost real money.
-                log.warn("listener {} failed on {}", l, event.getClass().getSimpleName(), e);
-            }
-        }
+        Listeners.emit(listeners, event);
     }
 
     @Override

@@ -1,0 +1,257 @@
+package dev.promptopt.langchain4j;
+
+import dev.langchain4j.model.anthropic.AnthropicChatModel;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.ollama.OllamaChatModel;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.promptopt.InvalidInputException;
+import dev.promptopt.LanguageModel;
+import dev.promptopt.langchain4j.internal.ChatModelAdapter;
+import dev.promptopt.langchain4j.internal.Options;
+import dev.promptopt.langchain4j.internal.RetryAfterHttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Builds a hosted model (OpenAI, Anthropic, Ollama, OpenAI-compatible) as a {@link LanguageModel} with
+ * retries, a timeout and an optional rate limit. Keys and base URLs come from the builder, else from
+ * environment variables; a missing key fails in {@link #build()} naming the variable. Keys are never logged.
+ *
+ * <pre>{@code
+ * LanguageModel judge = LangChain4j.openAi("gpt-4o-mini")
+ *     .temperature(0.0).timeout(Duration.ofSeconds(30)).requestsPerMinute(500).build();
+ * }</pre>
+ *
+ * <table>
+ *   <caption>Environment variables</caption>
+ *   <tr><td>openai</td><td>OPENAI_API_KEY (required), OPENAI_BASE_URL</td></tr>
+ *   <tr><td>anthropic</td><td>ANTHROPIC_API_KEY (required), ANTHROPIC_BASE_URL</td></tr>
+ *   <tr><td>ollama</td><td>OLLAMA_BASE_URL (default http://localhost:11434)</td></tr>
+ *   <tr><td>openai-compatible</td><td>PROMPTOPT_OPENAI_COMPATIBLE_BASE_URL (required), PROMPTOPT_OPENAI_COMPATIBLE_API_KEY</td></tr>
+ * </table>
+ *
+ * Options accepted by {@link #options(Map)} and by {@code Models.resolve(uri, options)}: {@code apiKey},
+ * {@code baseUrl}, {@code temperature}, {@code maxTokens}, {@code timeout} (seconds or ISO-8601),
+ * {@code maxAttempts}, {@code requestsPerMinute}.
+ */
+public final class HostedModelBuilder {
+    /** The supported hosted providers, with their URI scheme and environment variables. */
+    public enum Kind {
+        OPENAI("openai", "OPENAI_API_KEY", "OPENAI_BASE_URL", true),
+        ANTHROPIC("anthropic", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", true),
+        OLLAMA("ollama", null, "OLLAMA_BASE_URL", false),
+        OPENAI_COMPATIBLE("openai-compatible", "PROMPTOPT_OPENAI_COMPATIBLE_API_KEY", "PROMPTOPT_OPENAI_COMPATIBLE_BASE_URL", false);
+
+        private final String scheme;
+        private final String keyEnv;
+        private final String baseUrlEnv;
+        private final boolean keyRequired;
+
+        Kind(String scheme, String keyEnv, String baseUrlEnv, boolean keyRequired) {
+            this.scheme = scheme;
+            this.keyEnv = keyEnv;
+            this.baseUrlEnv = baseUrlEnv;
+            this.keyRequired = keyRequired;
+        }
+
+        public String scheme() {
+            return scheme;
+        }
+
+        public String keyEnv() {
+            return keyEnv;
+        }
+
+        public String baseUrlEnv() {
+            return baseUrlEnv;
+        }
+    }
+
+    private final Kind kind;
+    private final String model;
+    private String apiKey;
+    private String baseUrl;
+    private Double temperature;
+    private Integer maxTokens;
+    private Duration timeout = Duration.ofSeconds(60);
+    private RetryPolicy retryPolicy = RetryPolicy.ofDefaults();
+    private RateLimiter rateLimiter;
+    private Sleeper sleeper = Sleeper.SYSTEM;
+    private Function<String, String> env = System::getenv;
+
+    HostedModelBuilder(Kind kind, String model) {
+        this.kind = Objects.requireNonNull(kind, "kind");
+        if (model == null || model.isBlank()) {
+            throw new InvalidInputException(kind.scheme + ":/ needs a model name, e.g. " + kind.scheme + ":/gpt-4o-mini");
+        }
+        this.model = model;
+    }
+
+    /** A builder for a provider kind; {@link LangChain4j#openAi(String)} and friends are shorter. */
+    public static HostedModelBuilder of(Kind kind, String model) {
+        return new HostedModelBuilder(kind, model);
+    }
+
+    public HostedModelBuilder apiKey(String apiKey) {
+        this.apiKey = apiKey;
+        return this;
+    }
+
+    public HostedModelBuilder baseUrl(String baseUrl) {
+        this.baseUrl = baseUrl;
+        return this;
+    }
+
+    public HostedModelBuilder temperature(double temperature) {
+        if (!(temperature >= 0 && temperature <= 2)) {
+            throw new IllegalArgumentException("temperature must be in [0, 2], found " + temperature);
+        }
+        this.temperature = temperature;
+        return this;
+    }
+
+    public HostedModelBuilder maxTokens(int maxTokens) {
+        if (maxTokens <= 0) {
+            throw new IllegalArgumentException("maxTokens must be > 0, found " + maxTokens);
+        }
+        this.maxTokens = maxTokens;
+        return this;
+    }
+
+    /** HTTP read timeout of one attempt; default 60 s. A timeout is retried. */
+    public HostedModelBuilder timeout(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be > 0, found " + timeout);
+        }
+        this.timeout = timeout;
+        return this;
+    }
+
+    /** Default {@link RetryPolicy#ofDefaults()}; {@link RetryPolicy#noRetries()} turns retries off. */
+    public HostedModelBuilder retryPolicy(RetryPolicy retryPolicy) {
+        this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+        return this;
+    }
+
+    /** Share one limiter between the models of one account. */
+    public HostedModelBuilder rateLimiter(RateLimiter rateLimiter) {
+        this.rateLimiter = rateLimiter;
+        return this;
+    }
+
+    public HostedModelBuilder requestsPerMinute(int requestsPerMinute) {
+        this.rateLimiter = RateLimiter.perMinute(requestsPerMinute);
+        return this;
+    }
+
+    /** How to wait between retries (tests record instead of sleeping). */
+    public HostedModelBuilder sleeper(Sleeper sleeper) {
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        return this;
+    }
+
+    /** Where environment variables are read from; default {@link System#getenv(String)}. */
+    public HostedModelBuilder env(Function<String, String> env) {
+        this.env = Objects.requireNonNull(env, "env");
+        return this;
+    }
+
+    /** Applies string options (see the class comment); unknown keys fail naming the known ones. */
+    public HostedModelBuilder options(Map<String, String> options) {
+        Options o = new Options(kind.scheme, options);
+        o.string("apiKey").ifPresent(this::apiKey);
+        o.string("baseUrl").ifPresent(this::baseUrl);
+        o.decimal("temperature").ifPresent(this::temperature);
+        o.integer("maxTokens").ifPresent(this::maxTokens);
+        o.duration("timeout").ifPresent(this::timeout);
+        o.integer("maxAttempts").ifPresent(n -> retryPolicy(RetryPolicy.from(retryPolicy).maxAttempts(n).build()));
+        o.integer("requestsPerMinute").ifPresent(this::requestsPerMinute);
+        o.rejectUnknown("apiKey", "baseUrl", "temperature", "maxTokens", "timeout", "maxAttempts", "requestsPerMinute");
+        return this;
+    }
+
+    /** The model's name: {@code <scheme>:/<model>}. */
+    public String name() {
+        return kind.scheme + ":/" + model;
+    }
+
+    /** The langchain4j chat model, without our retries (langchain4j's own are off). */
+    public ChatModel buildChatModel() {
+        String key = firstNonBlank(apiKey, kind.keyEnv == null ? null : env.apply(kind.keyEnv));
+        String url = firstNonBlank(baseUrl, env.apply(kind.baseUrlEnv));
+        if (kind.keyRequired && key == null) {
+            throw new InvalidInputException(name() + ": no API key; set the environment variable " + kind.keyEnv
+                    + " or pass the apiKey option");
+        }
+        RetryAfterHttpClient.Builder http = RetryAfterHttpClient.builder();
+        return switch (kind) {
+            case OPENAI, OPENAI_COMPATIBLE -> {
+                if (kind == Kind.OPENAI_COMPATIBLE && url == null) {
+                    throw new InvalidInputException(name() + ": no base URL; set the environment variable "
+                            + kind.baseUrlEnv + " or pass the baseUrl option (e.g. http://localhost:8000/v1)");
+                }
+                OpenAiChatModel.OpenAiChatModelBuilder b = OpenAiChatModel.builder().httpClientBuilder(http)
+                        .modelName(model).apiKey(key == null ? "none" : key).timeout(timeout).maxRetries(0);
+                if (url != null) {
+                    b.baseUrl(url);
+                }
+                if (temperature != null) {
+                    b.temperature(temperature);
+                }
+                if (maxTokens != null) {
+                    b.maxTokens(maxTokens);
+                }
+                yield b.build();
+            }
+            case ANTHROPIC -> {
+                AnthropicChatModel.AnthropicChatModelBuilder b = AnthropicChatModel.builder().httpClientBuilder(http)
+                        .modelName(model).apiKey(key).timeout(timeout).maxRetries(0);
+                if (url != null) {
+                    b.baseUrl(url);
+                }
+                if (temperature != null) {
+                    b.temperature(temperature);
+                }
+                if (maxTokens != null) {
+                    b.maxTokens(maxTokens);
+                }
+                yield b.build();
+            }
+            case OLLAMA -> {
+                OllamaChatModel.OllamaChatModelBuilder b = OllamaChatModel.builder().httpClientBuilder(http)
+                        .modelName(model).baseUrl(url == null ? "http://localhost:11434" : url).timeout(timeout).maxRetries(0);
+                if (temperature != null) {
+                    b.temperature(temperature);
+                }
+                if (maxTokens != null) {
+                    b.numPredict(maxTokens);
+                }
+                yield b.build();
+            }
+        };
+    }
+
+    /** The model, wrapped in a {@link ResilientModel} unless retries are off and no rate limit is set. */
+    public LanguageModel build() {
+        String authHint = kind.keyEnv == null ? null : "check " + kind.keyEnv + " or the apiKey option";
+        LanguageModel adapter = new ChatModelAdapter(buildChatModel(), name(), authHint);
+        if (retryPolicy.maxAttempts() == 1 && rateLimiter == null) {
+            return adapter;
+        }
+        return ResilientModel.builder(adapter).retryPolicy(retryPolicy).rateLimiter(rateLimiter).sleeper(sleeper).build();
+    }
+
+    private static String firstNonBlank(String a, String b) {
+        if (a != null && !a.isBlank()) {
+            return a;
+        }
+        return b != null && !b.isBlank() ? b : null;
+    }
+
+    @Override
+    public String toString() {
+        return "HostedModelBuilder[" + name() + "]"; // never the key
+    }
+}

@@ -1,0 +1,134 @@
+package dev.promptopt.langchain4j.internal;
+
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.exception.NonRetriableException;
+import dev.langchain4j.exception.RetriableException;
+import dev.promptopt.ModelException;
+import java.io.IOException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one place that decides whether a model failure is retriable (rate limit, server error, timeout,
+ * network) or permanent (authentication, bad request, unreadable answer), and words its message.
+ * Messages never contain request headers, so API keys cannot leak through them.
+ */
+public final class ModelErrors {
+    private static final int MAX_BODY_CHARS = 300;
+
+    private ModelErrors() {
+    }
+
+    /** Whether an HTTP status is worth retrying: 408, 409, 425, 429 and 5xx except 501/505. */
+    public static boolean retriableStatus(int status) {
+        return status == 408 || status == 409 || status == 425 || status == 429
+                || (status >= 500 && status <= 599 && status != 501 && status != 505);
+    }
+
+    /**
+     * A {@link ModelException} for an HTTP status.
+     *
+     * @param authHint what to check on 401/403, e.g. "check OPENAI_API_KEY"; may be null
+     */
+    public static ModelException fromStatus(String model, int status, String body, String authHint, Throwable cause) {
+        StringBuilder msg = new StringBuilder(model).append(": HTTP ").append(status).append(' ').append(reason(status));
+        if ((status == 401 || status == 403) && authHint != null) {
+            msg.append(" (").append(authHint).append(')');
+        }
+        String excerpt = excerpt(body);
+        if (!excerpt.isEmpty()) {
+            msg.append(": ").append(excerpt);
+        }
+        return retriableStatus(status) ? ModelException.retriable(msg.toString(), cause)
+                : ModelException.permanent(msg.toString(), cause);
+    }
+
+    /** Translates any failure of a model call into a {@link ModelException} (returned as is if it already is one). */
+    public static ModelException translate(String model, Throwable t, String authHint) {
+        if (t instanceof ModelException me) {
+            return me;
+        }
+        HttpException http = find(t, HttpException.class);
+        if (http != null) {
+            return fromStatus(model, http.statusCode(), http.getMessage(), authHint, t);
+        }
+        if (find(t, HttpTimeoutException.class) != null || find(t, TimeoutException.class) != null
+                || find(t, dev.langchain4j.exception.TimeoutException.class) != null) {
+            return ModelException.retriable(model + ": timed out waiting for the answer", t);
+        }
+        if (find(t, com.fasterxml.jackson.core.JsonProcessingException.class) != null) {
+            return ModelException.permanent(model + ": malformed response body, not the expected JSON ("
+                    + firstLine(find(t, com.fasterxml.jackson.core.JsonProcessingException.class).getOriginalMessage()) + ")", t);
+        }
+        if (t instanceof RetriableException || find(t, IOException.class) != null) {
+            return ModelException.retriable(model + ": " + describe(t), t);
+        }
+        if (t instanceof NonRetriableException) {
+            return ModelException.permanent(model + ": " + describe(t), t);
+        }
+        return ModelException.permanent(model + ": call failed: " + describe(t), t);
+    }
+
+    /** The Retry-After hint anywhere in a failure's cause chain. */
+    public static Optional<Duration> retryAfter(Throwable t) {
+        HttpStatusException e = find(t, HttpStatusException.class);
+        return e == null ? Optional.empty() : e.retryAfter();
+    }
+
+    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+
+    private static String describe(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage();
+        return root.getClass().getSimpleName() + (m == null ? "" : ": " + firstLine(m));
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return excerpt(nl < 0 ? s : s.substring(0, nl));
+    }
+
+    private static String excerpt(String body) {
+        if (body == null) {
+            return "";
+        }
+        String b = body.strip().replaceAll("\\s+", " ");
+        return b.length() <= MAX_BODY_CHARS ? b : b.substring(0, MAX_BODY_CHARS) + "...";
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 408 -> "Request Timeout";
+            case 409 -> "Conflict";
+            case 413 -> "Payload Too Large";
+            case 422 -> "Unprocessable Entity";
+            case 425 -> "Too Early";
+            case 429 -> "Too Many Requests";
+            case 500 -> "Internal Server Error";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            case 529 -> "Overloaded";
+            default -> status >= 500 ? "Server Error" : "Client Error";
+        };
+    }
+}
