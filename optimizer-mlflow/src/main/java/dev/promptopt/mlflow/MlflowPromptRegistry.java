@@ -136,8 +136,8 @@ public final class MlflowPromptRegistry implements PromptRegistry {
                 if (!notFound(e)) {
                     throw e;
                 }
-                JsonNode model = requirePrompt(name);
-                throw noVersion(name, uri.version(), versionNumbers(name), model);
+                requirePrompt(name); // a missing prompt is reported as such, before its versions
+                throw noVersion(name, uri.version(), versionNumbers(name));
             }
             JsonNode model = requirePrompt(name);
             return toPromptVersion(name, mv, aliasesOf(model, uri.version()));
@@ -212,12 +212,12 @@ public final class MlflowPromptRegistry implements PromptRegistry {
     @Override
     public void setAlias(String name, String alias, int version) {
         PromptUri.ofAlias(name, alias); // validates name and alias
-        JsonNode model = requirePrompt(name);
+        requirePrompt(name);
         try {
             rest.get(API + "model-versions/get", MlflowRest.query("name", name, "version", version));
         } catch (MlflowException e) {
             if (notFound(e)) {
-                throw noVersion(name, version, versionNumbers(name), model);
+                throw noVersion(name, version, versionNumbers(name));
             }
             throw e;
         }
@@ -298,7 +298,7 @@ public final class MlflowPromptRegistry implements PromptRegistry {
         return "true".equals(tags(model).get(PromptTags.IS_PROMPT));
     }
 
-    private PromptNotFoundException noVersion(String name, int version, List<Integer> versions, JsonNode model) {
+    private PromptNotFoundException noVersion(String name, int version, List<Integer> versions) {
         return new PromptNotFoundException("prompt '" + name + "' has no version " + version + " ("
                 + describeVersions(versions) + ") in " + where());
     }
