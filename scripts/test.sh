@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Real parts the tests use, each fetched by its own idempotent script into a cache outside the repo.
-for prepare in scripts/fetch-local-model.sh; do
+for prepare in scripts/fetch-local-model.sh scripts/mlflow-server.sh; do
   if [ -x "$prepare" ]; then
     "$prepare"
   fi
