@@ -172,7 +172,12 @@ public final class PromptOptimizer {
             tracked.finish(TrackedRun.Status.FINISHED);
             return result;
         } catch (RuntimeException e) {
-            tracked.finish(TrackedRun.Status.FAILED);
+            try {
+                tracked.finish(TrackedRun.Status.FAILED);
+            } catch (RuntimeException trackerDown) {
+                // The run's own failure is the story; a tracker that is down too must not hide it.
+                e.addSuppressed(trackerDown);
+            }
             throw e;
         } finally {
             eng.close();
