@@ -84,8 +84,12 @@ public final class ConsoleProgressListener implements OptimizationListener {
             int filled = (int) Math.min(width, calls * width / Math.max(1, maxCalls));
             bar = "[" + "#".repeat(filled) + "-".repeat(width - filled) + "] ";
         }
-        line(String.format(Locale.ROOT, "%smetric calls %s | iteration %d | best %.4f (seed %.4f)", bar, budget,
-                iteration, best, seedScore), false);
+        line(String.format(Locale.ROOT, "%smetric calls %s | iteration %d | best %s (seed %s)", bar, budget,
+                iteration, score(best), score(seedScore)), false);
+    }
+
+    private static String score(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4f", v);
     }
 
     private void line(String text, boolean permanent) {
