@@ -115,7 +115,7 @@ public final class Dataset implements Iterable<Example> {
         return new Dataset(name, all);
     }
 
-    /** A train/validation split. */
+    /** A train / validation / test split; parts not asked for are empty. */
     public record Split(Dataset train, Dataset validation, Dataset test) {
     }
 
@@ -128,10 +128,12 @@ public final class Dataset implements Iterable<Example> {
     }
 
     /**
-     * Train / validation / test split; test gets what remains after train and validation.
+     * Train / validation / test split; test gets what remains after train and validation. Sizes are the
+     * fractions rounded, except that every part asked for (train always, validation when its fraction is
+     * positive, test when the fractions add up to less than 1) gets at least one row when the dataset has
+     * enough rows, taken from the largest part.
      *
-     * @throws InvalidInputException when a fraction is outside [0,1], they add up to more than 1,
-     *                               or a part would be empty while the dataset has enough rows for it
+     * @throws InvalidInputException when a fraction is outside [0,1], train is 0, or they add up to more than 1
      */
     public Split split(double trainFraction, double validationFraction, long seed) {
         if (!(trainFraction > 0 && trainFraction <= 1) || !(validationFraction >= 0 && validationFraction <= 1)
@@ -143,14 +145,27 @@ public final class Dataset implements Iterable<Example> {
         Rng.seeded(seed).shuffle(shuffled);
         int n = shuffled.size();
         int nTrain = (int) Math.round(n * trainFraction);
-        int nVal = (int) Math.round(n * validationFraction);
-        if (nTrain == 0 && n > 0) {
-            nTrain = 1;
+        int nVal = Math.min((int) Math.round(n * validationFraction), n - nTrain);
+        int[] counts = {nTrain, nVal, n - nTrain - nVal};
+        boolean[] wanted = {true, validationFraction > 0, trainFraction + validationFraction < 1.0 - 1e-9};
+        // Rounding can leave a requested part empty (3 rows at 0.9/0.1 gave 3/0); give it a row from the largest part.
+        for (int part = 0; part < counts.length; part++) {
+            if (wanted[part] && counts[part] == 0) {
+                int donor = -1;
+                for (int d = 0; d < counts.length; d++) {
+                    if (counts[d] > 1 && (donor < 0 || counts[d] > counts[donor])) {
+                        donor = d;
+                    }
+                }
+                if (donor < 0) {
+                    break;
+                }
+                counts[donor]--;
+                counts[part]++;
+            }
         }
-        if (nVal == 0 && validationFraction > 0 && n - nTrain > 0) {
-            nVal = 1;
-        }
-        nVal = Math.min(nVal, n - nTrain);
+        nTrain = counts[0];
+        nVal = counts[1];
         return new Split(
                 new Dataset(name + "/train", shuffled.subList(0, nTrain)),
                 new Dataset(name + "/validation", shuffled.subList(nTrain, nTrain + nVal)),

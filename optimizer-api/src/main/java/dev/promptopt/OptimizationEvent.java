@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What happens during a run, as typed events. Listeners switch on the record type.
+ * What happens during a run, as typed events. Listeners test the record type with {@code instanceof}.
  *
  * <pre>{@code
  * OptimizationListener l = event -> {

@@ -28,6 +28,11 @@ public final class PromptSet {
         return new PromptSet(templates);
     }
 
+    /** No prompts: for evaluating a predict function that renders none of the registry's templates. */
+    public static PromptSet empty() {
+        return new PromptSet(Map.of());
+    }
+
     public static PromptSet of(String name, PromptTemplate template) {
         return new PromptSet(Map.of(name, template));
     }

@@ -1,0 +1,591 @@
+package dev.promptopt.core;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptopt.Aggregation;
+import dev.promptopt.Budget;
+import dev.promptopt.CandidateRecord;
+import dev.promptopt.Dataset;
+import dev.promptopt.EvaluationBatch;
+import dev.promptopt.InvalidInputException;
+import dev.promptopt.OptimizationEvent;
+import dev.promptopt.OptimizationListener;
+import dev.promptopt.OptimizationResult;
+import dev.promptopt.OptimizationStoppedException;
+import dev.promptopt.Optimizer;
+import dev.promptopt.OptimizerOutcome;
+import dev.promptopt.PredictFn;
+import dev.promptopt.PromptOptimizerException;
+import dev.promptopt.PromptRegistry;
+import dev.promptopt.PromptSet;
+import dev.promptopt.PromptTemplate;
+import dev.promptopt.PromptVersion;
+import dev.promptopt.Rng;
+import dev.promptopt.RunTracker;
+import dev.promptopt.Scorer;
+import dev.promptopt.StopReason;
+import dev.promptopt.TrackedRun;
+import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.internal.engine.EvaluationEngine;
+import dev.promptopt.core.internal.engine.Fingerprints;
+import dev.promptopt.core.internal.engine.ResultJournal;
+import dev.promptopt.core.internal.engine.ResultRecords;
+import dev.promptopt.core.internal.engine.RunCheckpoint;
+import dev.promptopt.core.internal.engine.Listeners;
+import dev.promptopt.core.internal.engine.RunContext;
+import dev.promptopt.core.internal.engine.SetupChecks;
+import dev.promptopt.core.internal.engine.StopConditions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a prompt optimization: loads the prompts, checks everything before spending a call, scores the
+ * seed (baseline), runs the optimizer through the evaluation engine, and registers the best templates
+ * as new versions when they beat the seed.
+ *
+ * <pre>{@code
+ * OptimizationResult result = PromptOptimizer.builder()
+ *     .registry(registry)
+ *     .prompts("prompts:/sentiment/1")
+ *     .predictFn((inputs, prompts) -> model.chat(prompts.get("sentiment").format(inputs)).text())
+ *     .trainData(train)
+ *     .scorers(Scorers.exactMatch())
+ *     .optimizer(new Gepa(Gepa.options().reflectionModel(reflector).maxMetricCalls(300)))
+ *     .run();
+ * }</pre>
+ *
+ * <p>Each run has an id and a folder ({@code runs/<id>} by default) holding its checkpoint, the journal of
+ * every evaluation, and {@code result.json}. A killed run continues with {@code .resume("<id>")} and the same
+ * configuration, without repeating a model call. Creating the file {@code runs/<id>/STOP} stops a run before
+ * its next batch.
+ */
+public final class PromptOptimizer {
+    private static final Logger log = LoggerFactory.getLogger(PromptOptimizer.class);
+    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    static final int DEFAULT_MAX_CONCURRENCY = 8;
+
+    private final Builder b;
+    private final List<PromptVersion> seedVersions;
+    private final PromptSet seed;
+    private final Dataset validation;
+    private final Budget budget;
+    private volatile EvaluationEngine engine;
+    private volatile boolean cancelRequested;
+
+    private PromptOptimizer(Builder b, List<PromptVersion> seedVersions, Budget budget) {
+        this.b = b;
+        this.seedVersions = List.copyOf(seedVersions);
+        Map<String, PromptTemplate> templates = new LinkedHashMap<>();
+        for (PromptVersion v : seedVersions) {
+            templates.put(v.name(), v.template());
+        }
+        this.seed = PromptSet.of(templates);
+        this.validation = b.validationData != null ? b.validationData : b.trainData;
+        this.budget = budget;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The templates the run starts from. */
+    public PromptSet seed() {
+        return seed;
+    }
+
+    /** The budget in force: the builder's and the optimizer's limits together. */
+    public Budget budget() {
+        return budget;
+    }
+
+    /** Stops the run from another thread: no new call starts; the run ends with the best so far. */
+    public void cancel() {
+        cancelRequested = true;
+        EvaluationEngine e = engine;
+        if (e != null) {
+            e.cancel();
+        }
+    }
+
+    /**
+     * Runs the optimization to its end (or its budget).
+     *
+     * @throws dev.promptopt.SystemicFailureException when every call fails (the checkpoint stays; resume later)
+     */
+    public OptimizationResult run() {
+        String runId = b.resumeRunId != null ? b.resumeRunId : b.runId != null ? b.runId : newRunId();
+        Path runDir = b.runDirectory.resolve(runId);
+        CheckpointStore checkpoints = new CheckpointStore(runDir.resolve("checkpoint.json"));
+        ObjectMapper mapper = JsonSupport.mapper();
+        ResultJournal journal = new ResultJournal(runDir.resolve("evaluations.jsonl"), mapper);
+        RunCheckpoint saved = loadCheckpoint(runId, runDir, checkpoints, mapper);
+
+        Duration elapsedBefore = saved == null ? Duration.ZERO : Duration.ofMillis(saved.elapsedMillis());
+        StopConditions stops = new StopConditions(budget, runDir.resolve("STOP"), b.nanoClock, elapsedBefore);
+        List<OptimizationListener> listeners = new ArrayList<>(b.listeners);
+        EvaluationEngine eng = new EvaluationEngine(b.predictFn, b.scorers, b.aggregation, b.maxConcurrency, stops,
+                journal, event -> Listeners.emit(listeners, event), b.nanoClock);
+        if (saved != null) {
+            List<ResultJournal.Entry> entries = journal.readExisting(List.of(b.trainData, validation));
+            eng.restore(entries, saved.journalEntries(), saved.metricCalls());
+            log.info("resuming run {} from {} ({} metric calls spent, {} journaled results)", runId, checkpoints.file(),
+                    saved.metricCalls(), entries.size());
+        }
+        this.engine = eng;
+        if (cancelRequested) {
+            eng.cancel();
+        }
+        Rng rng = saved == null ? Rng.seeded(b.seed) : Rng.fromState(saved.rngState());
+        RunContext ctx = new RunContext(runId, b.optimizer.name(), seed, b.trainData, validation, eng, journal, b.seed,
+                rng, listeners, checkpoints, mapper, saved == null ? null : saved.optimizerState(),
+                saved == null ? null : saved.registeredUris());
+        if (saved == null) {
+            ctx.save(null); // from here on the run can be resumed, even if it dies during the baseline
+        }
+
+        List<String> optimizerProblems = b.optimizer.validate(ctx);
+        List<String> errors = optimizerProblems.stream().filter(p -> !p.startsWith("warning:")).toList();
+        optimizerProblems.stream().filter(p -> p.startsWith("warning:")).forEach(w -> log.warn("{}: {}", b.optimizer.name(), w));
+        if (!errors.isEmpty()) {
+            eng.close();
+            throw InvalidInputException.of("optimizer '" + b.optimizer.name() + "' cannot run", errors);
+        }
+
+        TrackedRun tracked = b.tracker.startRun(b.experiment, runId, Map.of("promptopt.prompt_optimization", "true",
+                "promptopt.optimizer", b.optimizer.name()));
+        try {
+            OptimizationResult result = execute(ctx, eng, tracked, runDir);
+            tracked.finish(TrackedRun.Status.FINISHED);
+            return result;
+        } catch (RuntimeException e) {
+            tracked.finish(TrackedRun.Status.FAILED);
+            throw e;
+        } finally {
+            eng.close();
+            this.engine = null;
+        }
+    }
+
+    private OptimizationResult execute(RunContext ctx, EvaluationEngine eng, TrackedRun tracked, Path runDir) {
+        tracked.logParams(params());
+        ctx.emit(new OptimizationEvent.RunStarted(ctx.runId(), b.optimizer.name(), List.copyOf(seed.names()),
+                b.trainData.size(), validation.size(), budget));
+
+        EvaluationBatch baseline;
+        try {
+            baseline = eng.evaluate(seed, validation.examples());
+        } catch (OptimizationStoppedException stop) {
+            throw new PromptOptimizerException("the run stopped before its baseline was scored: "
+                    + stop.reason().description(), stop);
+        }
+        ctx.emit(new OptimizationEvent.CandidateEvaluated(0, "baseline", baseline.results().size(), baseline.mean(),
+                eng.metricCallsUsed()));
+
+        OptimizerOutcome outcome;
+        try {
+            outcome = b.optimizer.optimize(ctx);
+        } catch (OptimizationStoppedException stop) {
+            // An optimizer that lets the stop escape still gets the seed as its result.
+            outcome = seedOnly(baseline, stop.reason());
+        }
+        EvaluationBatch fin = eng.evaluateUnbudgeted(outcome.best(), validation.examples());
+
+        double initial = baseline.mean();
+        double finalScore = fin.mean();
+        boolean improved = finalScore > initial;
+        List<PromptVersion> registered = register(ctx, outcome, improved, initial, finalScore);
+
+        Duration elapsed = eng.stops().elapsed();
+        OptimizationResult result = new OptimizationResult(ctx.runId(), b.optimizer.name(), seedVersions, registered,
+                outcome.best(), initial, finalScore, baseline.meanByScorer(), fin.meanByScorer(), outcome.candidates(),
+                outcome.bestIndex(), eng.metricCallsUsed(), outcome.stopReason(), elapsed, outcome.details());
+
+        JsonSupport.writeJson(runDir.resolve("result.json"), ResultRecords.toJson(result));
+        track(tracked, result, baseline, fin);
+        ctx.emit(new OptimizationEvent.RunFinished(initial, finalScore, outcome.stopReason(), eng.metricCallsUsed(), elapsed));
+        log.info("run {} finished: score {} -> {} with {} metric calls ({})", ctx.runId(), fmt(initial), fmt(finalScore),
+                eng.metricCallsUsed(), outcome.stopReason().description());
+        return result;
+    }
+
+    private OptimizerOutcome seedOnly(EvaluationBatch baseline, StopReason reason) {
+        CandidateRecord seedRecord = new CandidateRecord(0, seed, List.of(), "seed", baseline.mean(),
+                baseline.scoresById(), baseline.metricCalls());
+        return new OptimizerOutcome(seed, List.of(seedRecord), 0, reason, Map.of());
+    }
+
+    private List<PromptVersion> register(RunContext ctx, OptimizerOutcome outcome, boolean improved, double initial,
+                                         double finalScore) {
+        if (ctx.registeredUris() != null) { // a resumed run that had already registered: load, never register twice
+            return ctx.registeredUris().stream().map(b.registry::load).toList();
+        }
+        List<PromptVersion> registered = new ArrayList<>();
+        if (!improved && b.registerOnlyIfImproved) {
+            log.info("best candidate ({}) does not beat the seed ({}): nothing registered", fmt(finalScore), fmt(initial));
+        } else {
+            for (PromptVersion source : seedVersions) {
+                PromptTemplate best = outcome.best().get(source.name());
+                if (best.equals(source.template())) {
+                    continue;
+                }
+                Map<String, String> tags = new LinkedHashMap<>();
+                tags.put("promptopt.run_id", ctx.runId());
+                tags.put("promptopt.optimizer", b.optimizer.name());
+                tags.put("promptopt.source", source.uri());
+                tags.put("promptopt.initial_score", fmt(initial));
+                tags.put("promptopt.final_score", fmt(finalScore));
+                registered.add(b.registry.register(source.name(), best, "Optimized by " + b.optimizer.name() + " (run "
+                        + ctx.runId() + "): score " + fmt(initial) + " -> " + fmt(finalScore), tags));
+            }
+        }
+        ctx.markRegistered(registered.stream().map(PromptVersion::uri).toList());
+        return registered;
+    }
+
+    private Map<String, String> params() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("optimizer", b.optimizer.name());
+        p.put("num_prompts", String.valueOf(seed.size()));
+        p.put("num_training_samples", String.valueOf(b.trainData.size()));
+        p.put("num_validation_samples", String.valueOf(validation.size()));
+        p.put("max_metric_calls", String.valueOf(budget.maxMetricCalls()));
+        p.put("max_concurrency", String.valueOf(b.maxConcurrency));
+        p.put("seed", String.valueOf(b.seed));
+        p.put("scorers", String.join(",", b.scorers.stream().map(Scorer::name).toList()));
+        return p;
+    }
+
+    private void track(TrackedRun tracked, OptimizationResult r, EvaluationBatch baseline, EvaluationBatch fin) {
+        tracked.logMetric("initial_eval_score", r.initialScore(), 0);
+        tracked.logMetric("final_eval_score", r.finalScore(), 0);
+        r.initialScores().forEach((s, v) -> tracked.logMetric("initial_eval_score." + s, v, 0));
+        r.finalScores().forEach((s, v) -> tracked.logMetric("final_eval_score." + s, v, 0));
+        tracked.logMetric("metric_calls", r.metricCalls(), 0);
+        for (CandidateRecord c : r.candidates()) {
+            tracked.logMetric("eval_score", c.score(), c.index());
+            for (Map.Entry<String, PromptTemplate> t : c.templates().asMap().entrySet()) {
+                tracked.logArtifact("prompt_candidates/iteration_" + c.index() + "/" + t.getKey() + ".txt",
+                        t.getValue().text().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        tracked.logArtifact("result.json", JsonSupport.toFileBytes(ResultRecords.toJson(r)));
+        tracked.logArtifact("eval_results/baseline.json", JsonSupport.toFileBytes(ResultRecords.rows(baseline)));
+        tracked.logArtifact("eval_results/final.json", JsonSupport.toFileBytes(ResultRecords.rows(fin)));
+    }
+
+    private RunCheckpoint loadCheckpoint(String runId, Path runDir, CheckpointStore checkpoints, ObjectMapper mapper) {
+        if (b.resumeRunId == null) {
+            if (checkpoints.exists()) {
+                throw new InvalidInputException("run '" + runId + "' already exists in " + runDir.toAbsolutePath()
+                        + ": continue it with .resume(\"" + runId + "\") or choose another run id");
+            }
+            return null;
+        }
+        Optional<RunCheckpoint> cp = checkpoints.load(RunCheckpoint.class);
+        if (cp.isEmpty()) {
+            throw new InvalidInputException("cannot resume run '" + runId + "': no checkpoint at "
+                    + checkpoints.file() + " (check the run id and .runDirectory(...))");
+        }
+        RunCheckpoint c = cp.get();
+        if (!c.optimizer().equals(b.optimizer.name())) {
+            throw new InvalidInputException("cannot resume run '" + runId + "': it was started with optimizer '"
+                    + c.optimizer() + "', this configuration uses '" + b.optimizer.name() + "'");
+        }
+        if (!c.seedFingerprint().equals(Fingerprints.of(seed))) {
+            throw new InvalidInputException("cannot resume run '" + runId
+                    + "': it was started from other prompt templates than " + seedVersions.stream().map(PromptVersion::uri).toList());
+        }
+        if (c.randomSeed() != b.seed) {
+            throw new InvalidInputException("cannot resume run '" + runId + "': it was started with seed "
+                    + c.randomSeed() + ", this configuration uses " + b.seed);
+        }
+        return c;
+    }
+
+    private static String newRunId() {
+        return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+                + UUID.randomUUID().toString().substring(0, 6);
+    }
+
+    static String fmt(double v) {
+        return String.format(java.util.Locale.ROOT, "%.4f", v);
+    }
+
+    /**
+     * Configures a run; {@link #build()} checks everything before any model is called.
+     *
+     * <pre>{@code
+     * PromptOptimizer.builder().registry(r).prompts("prompts:/qa/1").predictFn(fn).trainData(d)
+     *     .scorers(Scorers.exactMatch()).optimizer(opt).budget(Budget.metricCalls(200)).build();
+     * }</pre>
+     */
+    public static final class Builder {
+        private PromptRegistry registry;
+        private final List<String> promptUris = new ArrayList<>();
+        private PredictFn predictFn;
+        private Dataset trainData;
+        private Dataset validationData;
+        private final List<Scorer> scorers = new ArrayList<>();
+        private Aggregation aggregation = Aggregation.mean();
+        private Optimizer optimizer;
+        private Budget budget;
+        private int maxConcurrency = DEFAULT_MAX_CONCURRENCY;
+        private long seed = 0;
+        private Path runDirectory = Path.of("runs");
+        private String runId;
+        private String resumeRunId;
+        private final List<OptimizationListener> listeners = new ArrayList<>();
+        private RunTracker tracker = RunTracker.none();
+        private String experiment = "prompt-optimization";
+        private boolean registerOnlyIfImproved = true;
+        private LongSupplier nanoClock = System::nanoTime;
+
+        private Builder() {
+        }
+
+        public Builder registry(PromptRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** The prompts to optimize, e.g. {@code "prompts:/sentiment/1"}; one version per prompt name. */
+        public Builder prompts(String... uris) {
+            return prompts(Arrays.asList(uris));
+        }
+
+        public Builder prompts(List<String> uris) {
+            promptUris.addAll(uris);
+            return this;
+        }
+
+        public Builder predictFn(PredictFn predictFn) {
+            this.predictFn = Objects.requireNonNull(predictFn, "predictFn");
+            return this;
+        }
+
+        /** The feedback set; it doubles as the validation set unless {@link #validationData} is given. */
+        public Builder trainData(Dataset trainData) {
+            this.trainData = Objects.requireNonNull(trainData, "trainData");
+            return this;
+        }
+
+        public Builder validationData(Dataset validationData) {
+            this.validationData = Objects.requireNonNull(validationData, "validationData");
+            return this;
+        }
+
+        public Builder scorers(Scorer... scorers) {
+            return scorers(Arrays.asList(scorers));
+        }
+
+        public Builder scorers(List<Scorer> scorers) {
+            for (Scorer s : scorers) {
+                this.scorers.add(Objects.requireNonNull(s, "scorer"));
+            }
+            return this;
+        }
+
+        /** How per-scorer values become one score per example; default the mean. */
+        public Builder aggregation(Aggregation aggregation) {
+            this.aggregation = Objects.requireNonNull(aggregation, "aggregation");
+            return this;
+        }
+
+        public Builder optimizer(Optimizer optimizer) {
+            this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+            return this;
+        }
+
+        /** Limits on the run; combined with the optimizer's own (the tighter limit wins). */
+        public Builder budget(Budget budget) {
+            this.budget = Objects.requireNonNull(budget, "budget");
+            return this;
+        }
+
+        /** The most predict and judge calls in flight at once, across the whole run (default 8). */
+        public Builder maxConcurrency(int maxConcurrency) {
+            if (maxConcurrency < 1) {
+                throw new InvalidInputException("maxConcurrency must be >= 1, found " + maxConcurrency);
+            }
+            this.maxConcurrency = maxConcurrency;
+            return this;
+        }
+
+        /** The RNG seed (default 0): same seed and same model answers give the same result. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Where run folders go (default {@code ./runs}). */
+        public Builder runDirectory(Path runDirectory) {
+            this.runDirectory = Objects.requireNonNull(runDirectory, "runDirectory");
+            return this;
+        }
+
+        /** A run id of your choice (default: time stamp + random suffix). */
+        public Builder runId(String runId) {
+            this.runId = requireRunId(runId);
+            return this;
+        }
+
+        /** Continues a run that stopped (killed, failed, out of budget) from its checkpoint. */
+        public Builder resume(String runId) {
+            this.resumeRunId = requireRunId(runId);
+            return this;
+        }
+
+        public Builder listener(OptimizationListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        public Builder tracker(RunTracker tracker) {
+            this.tracker = Objects.requireNonNull(tracker, "tracker");
+            return this;
+        }
+
+        /** The tracker's experiment name (default {@code prompt-optimization}). */
+        public Builder experiment(String experiment) {
+            if (experiment == null || experiment.isBlank()) {
+                throw new InvalidInputException("experiment name must not be blank");
+            }
+            this.experiment = experiment;
+            return this;
+        }
+
+        /** Register the best templates only when they beat the seed (default true). */
+        public Builder registerOnlyIfImproved(boolean onlyIfImproved) {
+            this.registerOnlyIfImproved = onlyIfImproved;
+            return this;
+        }
+
+        /** The clock for wall-time budgets ({@link System#nanoTime} by default); for tests. */
+        public Builder nanoClock(LongSupplier nanoClock) {
+            this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+            return this;
+        }
+
+        private static String requireRunId(String id) {
+            if (id == null || !RUN_ID.matcher(id).matches()) {
+                throw new InvalidInputException("invalid run id '" + id
+                        + "': expected letters, digits, '_', '.', '-' (at most 128, not starting with '.' or '-')");
+            }
+            return id;
+        }
+
+        /**
+         * Checks the whole configuration without calling any model.
+         *
+         * @throws InvalidInputException listing every problem found
+         */
+        public PromptOptimizer build() {
+            List<String> problems = new ArrayList<>();
+            if (runId != null && resumeRunId != null) {
+                problems.add("both .runId(\"" + runId + "\") and .resume(\"" + resumeRunId + "\") are set: use one");
+            }
+            if (registry == null) {
+                problems.add("no prompt registry: call .registry(PromptRegistry.inDirectory(Path.of(\"prompts\")))");
+            }
+            if (promptUris.isEmpty()) {
+                problems.add("no prompts to optimize: call .prompts(\"prompts:/<name>/<version>\")");
+            }
+            List<PromptVersion> versions = new ArrayList<>();
+            if (registry != null) {
+                Map<String, String> seen = new LinkedHashMap<>();
+                for (String uri : promptUris) {
+                    try {
+                        PromptVersion v = registry.load(uri);
+                        String previous = seen.putIfAbsent(v.name(), uri);
+                        if (previous != null) {
+                            problems.add("prompts " + previous + " and " + uri + " are both prompt '" + v.name()
+                                    + "': optimize one version per prompt");
+                        } else {
+                            versions.add(v);
+                        }
+                    } catch (InvalidInputException e) {
+                        problems.add(e.getMessage());
+                    }
+                }
+            }
+            if (predictFn == null) {
+                problems.add("no predict function: call .predictFn((inputs, prompts) -> ...)");
+            }
+            if (trainData == null) {
+                problems.add("no training data: call .trainData(Dataset.fromJsonl(...))");
+            } else if (trainData.isEmpty()) {
+                problems.add("the training data '" + trainData.name() + "' is empty: a run needs at least one example");
+            }
+            if (validationData != null && validationData.isEmpty()) {
+                problems.add("the validation data '" + validationData.name() + "' is empty: give examples or leave it out");
+            }
+            SetupChecks.scorers(scorers, aggregation, problems);
+            if (optimizer == null) {
+                problems.add("no optimizer: call .optimizer(new Gepa(Gepa.options()...)) or your own Optimizer");
+            }
+            List<Dataset> datasets = new ArrayList<>();
+            if (trainData != null) {
+                datasets.add(trainData);
+            }
+            if (validationData != null) {
+                datasets.add(validationData);
+            }
+            Map<String, PromptTemplate> labelled = new LinkedHashMap<>();
+            versions.forEach(v -> labelled.put("prompt '" + v.name() + "' (" + v.uri() + ")", v.template()));
+            SetupChecks.examples(labelled, datasets, scorers, problems);
+            Budget effective = combinedBudget(problems, datasets);
+            if (!problems.isEmpty()) {
+                throw InvalidInputException.of("the optimization is not set up right", problems);
+            }
+            return new PromptOptimizer(this, versions, effective);
+        }
+
+        /** Builds and runs. */
+        public OptimizationResult run() {
+            return build().run();
+        }
+
+        private Budget combinedBudget(List<String> problems, List<Dataset> datasets) {
+            Optional<Budget> own = optimizer == null ? Optional.empty() : optimizer.budget();
+            Budget combined = budget;
+            if (own.isPresent()) {
+                combined = combined == null ? own.get() : tighter(combined, own.get());
+            }
+            if (combined == null || !combined.isBounded()) {
+                problems.add("no budget: call .budget(Budget.metricCalls(300)) or set the optimizer's own limit "
+                        + "(e.g. Gepa.options().maxMetricCalls(300)); a stop file alone does not bound a run");
+                return combined;
+            }
+            Dataset val = validationData != null ? validationData : trainData;
+            if (val != null && combined.maxMetricCalls() != null && combined.maxMetricCalls() < val.size()) {
+                problems.add("a budget of " + combined.maxMetricCalls() + " metric calls cannot pay for the baseline: "
+                        + "scoring the seed on the validation set takes " + val.size() + " calls");
+            }
+            return combined;
+        }
+
+        private static Budget tighter(Budget a, Budget b) {
+            Long calls = a.maxMetricCalls() == null ? b.maxMetricCalls()
+                    : b.maxMetricCalls() == null ? a.maxMetricCalls() : Math.min(a.maxMetricCalls(), b.maxMetricCalls());
+            Duration time = a.maxWallTime() == null ? b.maxWallTime()
+                    : b.maxWallTime() == null ? a.maxWallTime()
+                    : (a.maxWallTime().compareTo(b.maxWallTime()) <= 0 ? a.maxWallTime() : b.maxWallTime());
+            Path stop = a.stopFile() != null ? a.stopFile() : b.stopFile();
+            return new Budget(calls, time, stop);
+        }
+    }
+}

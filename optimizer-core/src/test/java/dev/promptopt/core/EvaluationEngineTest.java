@@ -1,0 +1,259 @@
+package dev.promptopt.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.promptopt.Aggregation;
+import dev.promptopt.Budget;
+import dev.promptopt.EvaluationBatch;
+import dev.promptopt.Example;
+import dev.promptopt.Feedback;
+import dev.promptopt.ModelException;
+import dev.promptopt.OptimizationStoppedException;
+import dev.promptopt.PredictFn;
+import dev.promptopt.PromptSet;
+import dev.promptopt.PromptTemplate;
+import dev.promptopt.Scorer;
+import dev.promptopt.StopReason;
+import dev.promptopt.SystemicFailureException;
+import dev.promptopt.core.internal.engine.EvaluationEngine;
+import dev.promptopt.core.internal.engine.StopConditions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvaluationEngineTest {
+    private static final Scorer EQUALS = Scorer.of("equals",
+            (e, out) -> Feedback.of(String.valueOf(out).equals(e.outputs()), "expected " + e.outputs() + ", got " + out));
+    private static final PromptSet CANDIDATE = PromptSet.of("p", PromptTemplate.text("Echo {{x}}"));
+
+    private static List<Example> examples(int n) {
+        return IntStream.range(0, n).mapToObj(i -> Example.of("e" + i, Map.of("x", "v" + i), "v" + i)).toList();
+    }
+
+    private static EvaluationEngine engine(PredictFn predict, int concurrency, Budget budget) {
+        return engine(predict, concurrency, new StopConditions(budget, null, System::nanoTime, Duration.ZERO));
+    }
+
+    private static EvaluationEngine engine(PredictFn predict, int concurrency, StopConditions stops) {
+        return new EvaluationEngine(predict, List.of(EQUALS), Aggregation.mean(), concurrency, stops, null, e -> { },
+                System::nanoTime);
+    }
+
+    @Test
+    void callsInFlightNeverExceedTheLimitAcrossConcurrentBatches() {
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger max = new AtomicInteger();
+        PredictFn slow = (inputs, prompts) -> {
+            max.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            Thread.sleep(5);
+            inFlight.decrementAndGet();
+            return inputs.get("x");
+        };
+        try (EvaluationEngine engine = engine(slow, 4, Budget.metricCalls(1000))) {
+            List<CompletableFuture<EvaluationBatch>> batches = new ArrayList<>();
+            for (int b = 0; b < 5; b++) {
+                PromptSet c = PromptSet.of("p", PromptTemplate.text("Echo {{x}} #" + b));
+                batches.add(engine.evaluateAsync(c, examples(20)));
+            }
+            batches.forEach(CompletableFuture::join);
+            assertThat(max.get()).isEqualTo(4);
+            assertThat(engine.metricCallsUsed()).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void aBudgetOfNMetricCallsIsOvershotByLessThanOneBatch() {
+        AtomicInteger calls = new AtomicInteger();
+        PredictFn echo = (inputs, prompts) -> {
+            calls.incrementAndGet();
+            return inputs.get("x");
+        };
+        try (EvaluationEngine engine = engine(echo, 8, Budget.metricCalls(10))) {
+            int batches = 0;
+            StopReason reason = null;
+            try {
+                while (true) {
+                    PromptSet c = PromptSet.of("p", PromptTemplate.text("Echo {{x}} " + batches++));
+                    engine.evaluate(c, examples(3));
+                }
+            } catch (OptimizationStoppedException stop) {
+                reason = stop.reason();
+            }
+            assertThat(reason.kind()).isEqualTo(StopReason.Kind.METRIC_CALLS);
+            assertThat(calls.get()).isBetween(10, 10 + 3 - 1);
+            assertThat(engine.metricCallsUsed()).isEqualTo(calls.get());
+        }
+    }
+
+    @Test
+    void concurrentBatchesCannotTogetherOvershootByMoreThanOneBatch() {
+        AtomicInteger calls = new AtomicInteger();
+        PredictFn echo = (inputs, prompts) -> {
+            calls.incrementAndGet();
+            Thread.sleep(2);
+            return inputs.get("x");
+        };
+        try (EvaluationEngine engine = engine(echo, 16, Budget.metricCalls(25))) {
+            List<CompletableFuture<EvaluationBatch>> batches = new ArrayList<>();
+            for (int b = 0; b < 20; b++) {
+                batches.add(engine.evaluateAsync(PromptSet.of("p", PromptTemplate.text("Echo {{x}} " + b)), examples(5)));
+            }
+            long refused = batches.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+            batches.stream().filter(f -> !f.isCompletedExceptionally()).forEach(CompletableFuture::join);
+            assertThat(refused).isEqualTo(15);
+            assertThat(calls.get()).isEqualTo(25);
+        }
+    }
+
+    @Test
+    void aRepeatedCandidateExamplePairIsServedFromTheCache() {
+        AtomicInteger calls = new AtomicInteger();
+        PredictFn echo = (inputs, prompts) -> {
+            calls.incrementAndGet();
+            return inputs.get("x");
+        };
+        try (EvaluationEngine engine = engine(echo, 4, Budget.metricCalls(100))) {
+            EvaluationBatch first = engine.evaluate(CANDIDATE, examples(5));
+            // An equal but distinct PromptSet object is the same candidate.
+            EvaluationBatch again = engine.evaluate(PromptSet.of("p", PromptTemplate.text("Echo {{x}}")), examples(6));
+            assertThat(calls.get()).isEqualTo(6);
+            assertThat(engine.metricCallsUsed()).isEqualTo(6);
+            assertThat(first.metricCalls()).isEqualTo(5);
+            assertThat(again.metricCalls()).isEqualTo(1);
+            assertThat(again.results().subList(0, 5)).allMatch(r -> r.cached());
+            assertThat(again.scoresById()).containsEntry("e0", 1.0);
+        }
+    }
+
+    @Test
+    void aBatchServedEntirelyFromTheCacheRunsEvenWhenTheBudgetIsSpent() {
+        try (EvaluationEngine engine = engine((in, p) -> in.get("x"), 4, Budget.metricCalls(3))) {
+            engine.evaluate(CANDIDATE, examples(3));
+            assertThat(engine.evaluate(CANDIDATE, examples(3)).mean()).isEqualTo(1.0);
+            assertThatThrownBy(() -> engine.evaluate(CANDIDATE, examples(4)))
+                    .isInstanceOf(OptimizationStoppedException.class)
+                    .hasMessageContaining("metric call budget of 3 spent");
+        }
+    }
+
+    @Test
+    void cancellationStopsNewCalls() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        CountDownLatch started = new CountDownLatch(2);
+        PredictFn slow = (inputs, prompts) -> {
+            calls.incrementAndGet();
+            started.countDown();
+            Thread.sleep(20);
+            return inputs.get("x");
+        };
+        try (EvaluationEngine engine = engine(slow, 2, Budget.metricCalls(1000))) {
+            CompletableFuture<EvaluationBatch> batch = engine.evaluateAsync(CANDIDATE, examples(50));
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+            engine.cancel();
+            assertThatThrownBy(batch::join).isInstanceOf(CompletionException.class)
+                    .hasCauseInstanceOf(OptimizationStoppedException.class)
+                    .hasMessageContaining("cancelled");
+            int afterCancel = calls.get();
+            assertThat(afterCancel).isLessThanOrEqualTo(4);
+            assertThatThrownBy(() -> engine.evaluate(PromptSet.of("p", PromptTemplate.text("{{x}}")), examples(2)))
+                    .isInstanceOf(OptimizationStoppedException.class);
+            assertThat(calls.get()).isEqualTo(afterCancel);
+        }
+    }
+
+    @Test
+    void aFailingExampleScoresZeroWithTheErrorAsFeedback() {
+        PredictFn flaky = (inputs, prompts) -> {
+            if (inputs.get("x").equals("v1")) {
+                throw ModelException.retriable("429 Too Many Requests after 3 retries");
+            }
+            return inputs.get("x");
+        };
+        try (EvaluationEngine engine = engine(flaky, 2, Budget.metricCalls(100))) {
+            EvaluationBatch b = engine.evaluate(CANDIDATE, examples(3));
+            assertThat(b.scoresById()).containsExactly(Map.entry("e0", 1.0), Map.entry("e1", 0.0), Map.entry("e2", 1.0));
+            var failed = b.results().get(1);
+            assertThat(failed.error()).isEqualTo("prediction failed: model error (retriable): 429 Too Many Requests after 3 retries");
+            assertThat(failed.feedbackText()).contains("429 Too Many Requests");
+        }
+    }
+
+    @Test
+    void aScorerThatThrowsGivesZeroWithItsErrorAsFeedback() {
+        Scorer broken = Scorer.of("broken", (e, out) -> {
+            throw new IllegalStateException("judge returned nothing");
+        });
+        try (EvaluationEngine engine = new EvaluationEngine((in, p) -> in.get("x"), List.of(EQUALS, broken),
+                Aggregation.mean(), 2, new StopConditions(Budget.metricCalls(10), null, System::nanoTime, Duration.ZERO),
+                null, e -> { }, System::nanoTime)) {
+            var r = engine.evaluate(CANDIDATE, examples(1)).results().get(0);
+            assertThat(r.score()).isZero();
+            assertThat(r.feedback().get("equals").value()).isEqualTo(1.0);
+            assertThat(r.feedback().get("broken").rationale()).isEqualTo("scorer 'broken' failed: IllegalStateException: judge returned nothing");
+        }
+    }
+
+    @Test
+    void aBatchWhoseCallsAllFailIsASystemicFailure() {
+        AtomicInteger calls = new AtomicInteger();
+        PredictFn unauthorized = (inputs, prompts) -> {
+            calls.incrementAndGet();
+            throw ModelException.permanent("openai:/gpt-4o-mini: 401 Unauthorized (check OPENAI_API_KEY)");
+        };
+        try (EvaluationEngine engine = engine(unauthorized, 2, Budget.metricCalls(100))) {
+            assertThatThrownBy(() -> engine.evaluate(CANDIDATE, examples(4)))
+                    .isInstanceOf(SystemicFailureException.class)
+                    .hasMessageContaining("all 4 calls of a batch failed")
+                    .hasMessageContaining("401 Unauthorized")
+                    .hasMessageContaining("resume");
+            // The failures are not cached: once fixed, a resumed run calls them again.
+            assertThat(engine.metricCallsUsed()).isZero();
+        }
+    }
+
+    @Test
+    void aLongStreakOfFailuresInSingleExampleBatchesIsSystemic() {
+        try (EvaluationEngine engine = engine((in, p) -> {
+            throw new java.io.IOException("connection refused");
+        }, 1, Budget.metricCalls(100))) {
+            assertThatThrownBy(() -> {
+                for (int i = 0; i < 20; i++) {
+                    engine.evaluate(CANDIDATE, List.of(Example.of("s" + i, Map.of("x", "y"), "y")));
+                }
+            }).isInstanceOf(SystemicFailureException.class).hasMessageContaining("10 calls in a row failed");
+        }
+    }
+
+    @Test
+    void wallTimeAndStopFileStopTheNextBatch(@TempDir Path dir) throws Exception {
+        AtomicLong now = new AtomicLong();
+        StopConditions timed = new StopConditions(Budget.wallTime(Duration.ofSeconds(10)), null, now::get, Duration.ZERO);
+        try (EvaluationEngine engine = engine((in, p) -> in.get("x"), 2, timed)) {
+            engine.evaluate(CANDIDATE, examples(1));
+            now.addAndGet(Duration.ofSeconds(11).toNanos());
+            assertThatThrownBy(() -> engine.evaluate(CANDIDATE, examples(2)))
+                    .isInstanceOf(OptimizationStoppedException.class).hasMessageContaining("wall time limit of PT10S reached");
+        }
+        Path stop = dir.resolve("STOP");
+        StopConditions withFile = new StopConditions(Budget.metricCalls(100), stop, System::nanoTime, Duration.ZERO);
+        try (EvaluationEngine engine = engine((in, p) -> in.get("x"), 2, withFile)) {
+            engine.evaluate(CANDIDATE, examples(1));
+            Files.writeString(stop, "");
+            assertThatThrownBy(() -> engine.evaluate(CANDIDATE, examples(2)))
+                    .isInstanceOf(OptimizationStoppedException.class).hasMessageContaining("stop file");
+        }
+    }
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The project's test command: installs what the tests need (outside the repository), then runs every
+# module's tests with Maven. Usage: scripts/test.sh [extra mvn args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Real parts the tests use, each fetched by its own idempotent script into a cache outside the repo.
+for prepare in scripts/fetch-local-model.sh; do
+  if [ -x "$prepare" ]; then
+    "$prepare"
+  fi
+done
+
+mvn -B -ntp verify "$@"
