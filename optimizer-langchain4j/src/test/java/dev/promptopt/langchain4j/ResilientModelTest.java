@@ -1,0 +1,138 @@
+package dev.promptopt.langchain4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.promptopt.ChatMessage;
+import dev.promptopt.LanguageModel;
+import dev.promptopt.ModelException;
+import dev.promptopt.ModelResponse;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ResilientModelTest {
+    final List<Duration> sleeps = new ArrayList<>();
+
+    /** Fails with the scripted exceptions in order, then answers. */
+    static LanguageModel failing(RuntimeException... failures) {
+        Deque<RuntimeException> queue = new ArrayDeque<>(List.of(failures));
+        return new LanguageModel() {
+            @Override
+            public String name() {
+                return "scripted:/m";
+            }
+
+            @Override
+            public synchronized ModelResponse chat(List<ChatMessage> messages) {
+                RuntimeException next = queue.poll();
+                if (next != null) {
+                    throw next;
+                }
+                return ModelResponse.of("ok");
+            }
+        };
+    }
+
+    ResilientModel.Builder resilient(LanguageModel m) {
+        return ResilientModel.builder(m).sleeper(sleeps::add).random(new Random(1));
+    }
+
+    @Test
+    void retriableFailuresAreRetriedWithGrowingJitteredBackoff() {
+        LanguageModel m = resilient(failing(ModelException.retriable("429"), ModelException.retriable("503"),
+                ModelException.retriable("500"))).build();
+
+        assertThat(m.chat("hi").text()).isEqualTo("ok");
+        assertThat(sleeps).hasSize(3);
+        assertThat(sleeps.get(0)).isBetween(Duration.ofMillis(800), Duration.ofMillis(1200));
+        assertThat(sleeps.get(1)).isBetween(Duration.ofMillis(1600), Duration.ofMillis(2400));
+        assertThat(sleeps.get(2)).isBetween(Duration.ofMillis(3200), Duration.ofMillis(4800));
+    }
+
+    @Test
+    void backoffIsCappedAtMaxBackoff() {
+        RetryPolicy p = RetryPolicy.custom().initialBackoff(Duration.ofSeconds(10)).maxBackoff(Duration.ofSeconds(15)).build();
+        assertThat(p.backoff(1)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(p.backoff(5)).isEqualTo(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void permanentFailuresFailFastWithoutWaiting() {
+        LanguageModel m = resilient(failing(ModelException.permanent("scripted:/m: HTTP 401 Unauthorized"))).build();
+
+        assertThatThrownBy(() -> m.chat("hi")).isInstanceOfSatisfying(ModelException.class,
+                e -> assertThat(e.retriable()).isFalse()).hasMessageContaining("401");
+        assertThat(sleeps).isEmpty();
+    }
+
+    @Test
+    void unknownRuntimeExceptionsArePermanentAndNamed() {
+        LanguageModel m = resilient(failing(new IllegalStateException("weird"))).build();
+
+        assertThatThrownBy(() -> m.chat("hi")).isInstanceOfSatisfying(ModelException.class,
+                e -> assertThat(e.retriable()).isFalse()).hasMessageContaining("scripted:/m").hasMessageContaining("weird");
+    }
+
+    @Test
+    void aSlowCallHitsThePerCallTimeoutAndIsRetried() {
+        AtomicInteger calls = new AtomicInteger();
+        LanguageModel slowOnce = new LanguageModel() {
+            @Override
+            public String name() {
+                return "slow:/m";
+            }
+
+            @Override
+            public ModelResponse chat(List<ChatMessage> messages) {
+                if (calls.incrementAndGet() == 1) {
+                    try {
+                        Thread.sleep(5_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return ModelResponse.of("late but fine");
+            }
+        };
+
+        long start = System.nanoTime();
+        ModelResponse r = resilient(slowOnce).timeout(Duration.ofMillis(100)).build().chat("hi");
+
+        assertThat(r.text()).isEqualTo("late but fine");
+        assertThat(calls).hasValue(2);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aRetryAfterLongerThanTheCapIsClamped() {
+        RetryPolicy p = RetryPolicy.custom().maxRetryAfter(Duration.ofSeconds(30)).build();
+        ModelException withHint = ModelException.retriable("429",
+                new dev.promptopt.langchain4j.internal.HttpStatusException(429, "slow down", Duration.ofMinutes(10)));
+        LanguageModel m = resilient(failing(withHint)).retryPolicy(p).build();
+
+        m.chat("hi");
+
+        assertThat(sleeps).containsExactly(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void theRateLimiterSpacesCallsEvenly() throws Exception {
+        long[] now = {0};
+        List<Duration> waits = new ArrayList<>();
+        RateLimiter limiter = RateLimiter.perMinute(120, () -> now[0], d -> waits.add(d));
+
+        limiter.acquire();
+        limiter.acquire();
+        limiter.acquire();
+        now[0] += Duration.ofSeconds(5).toNanos();
+        limiter.acquire();
+
+        assertThat(waits).containsExactly(Duration.ofMillis(500), Duration.ofMillis(1000));
+    }
+}
