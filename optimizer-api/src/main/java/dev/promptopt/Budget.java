@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * When a run must stop: metric calls, wall time, a stop file. At least one limit is required.
+ * When a run must stop: metric calls, wall time, dollars, a stop file. At least one of metric calls,
+ * wall time or dollars is required.
  *
  * <pre>{@code
  * Budget b = Budget.metricCalls(300).withWallTime(Duration.ofMinutes(20)).withStopFile(Path.of("STOP"));
@@ -14,8 +15,11 @@ import java.util.Objects;
  * @param maxMetricCalls the most examples scored (cache hits are free), or null for no limit
  * @param maxWallTime    the longest a run may take, or null
  * @param stopFile       the run stops before its next batch once this file exists, or null
+ * @param maxCostUsd     the most dollars the run's models may cost, or null; needs a cost source on the run
+ *                       (e.g. {@code .costSource(usageMeter::totalCost)}); a batch whose projected cost would
+ *                       pass the limit does not start
  */
-public record Budget(Long maxMetricCalls, Duration maxWallTime, Path stopFile) {
+public record Budget(Long maxMetricCalls, Duration maxWallTime, Path stopFile, Double maxCostUsd) {
     public Budget {
         if (maxMetricCalls != null && maxMetricCalls <= 0) {
             throw new InvalidInputException("budget: max metric calls must be > 0, found " + maxMetricCalls);
@@ -23,6 +27,23 @@ public record Budget(Long maxMetricCalls, Duration maxWallTime, Path stopFile) {
         if (maxWallTime != null && (maxWallTime.isNegative() || maxWallTime.isZero())) {
             throw new InvalidInputException("budget: max wall time must be > 0, found " + maxWallTime);
         }
+        if (maxCostUsd != null && !(maxCostUsd > 0)) {
+            throw new InvalidInputException("budget: max cost must be > 0 dollars, found " + maxCostUsd);
+        }
+    }
+
+    /** Limits on metric calls, wall time and a stop file, without a dollar limit. */
+    public Budget(Long maxMetricCalls, Duration maxWallTime, Path stopFile) {
+        this(maxMetricCalls, maxWallTime, stopFile, null);
+    }
+
+    /** No limit at all (for evaluations). */
+    public static Budget unlimited() {
+        return new Budget(null, null, null, null);
+    }
+
+    public static Budget dollars(double maxUsd) {
+        return new Budget(null, null, null, maxUsd);
     }
 
     public static Budget metricCalls(long max) {
@@ -34,19 +55,23 @@ public record Budget(Long maxMetricCalls, Duration maxWallTime, Path stopFile) {
     }
 
     public Budget withMetricCalls(long max) {
-        return new Budget(max, maxWallTime, stopFile);
+        return new Budget(max, maxWallTime, stopFile, maxCostUsd);
     }
 
     public Budget withWallTime(Duration max) {
-        return new Budget(maxMetricCalls, max, stopFile);
+        return new Budget(maxMetricCalls, max, stopFile, maxCostUsd);
     }
 
     public Budget withStopFile(Path file) {
-        return new Budget(maxMetricCalls, maxWallTime, file);
+        return new Budget(maxMetricCalls, maxWallTime, file, maxCostUsd);
+    }
+
+    public Budget withMaxCost(double usd) {
+        return new Budget(maxMetricCalls, maxWallTime, stopFile, usd);
     }
 
     /** Whether any limit is set; a stop file alone does not bound a run. */
     public boolean isBounded() {
-        return maxMetricCalls != null || maxWallTime != null;
+        return maxMetricCalls != null || maxWallTime != null || maxCostUsd != null;
     }
 }

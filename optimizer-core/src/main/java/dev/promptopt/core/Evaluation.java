@@ -98,7 +98,7 @@ public final class Evaluation {
      */
     public EvaluationResult run() {
         validate();
-        StopConditions stops = new StopConditions(new Budget(null, null, null), null, System::nanoTime, Duration.ZERO);
+        StopConditions stops = new StopConditions(Budget.unlimited(), null, System::nanoTime, Duration.ZERO);
         try (EvaluationEngine engine = new EvaluationEngine(predict, scorers, aggregation, maxConcurrency, stops, null,
                 event -> { }, System::nanoTime)) {
             EvaluationBatch batch = engine.evaluate(prompts, data.examples());

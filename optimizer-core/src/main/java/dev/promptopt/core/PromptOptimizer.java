@@ -47,6 +47,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -135,7 +136,7 @@ public final class PromptOptimizer {
         RunCheckpoint saved = loadCheckpoint(runId, runDir, checkpoints, mapper);
 
         Duration elapsedBefore = saved == null ? Duration.ZERO : Duration.ofMillis(saved.elapsedMillis());
-        StopConditions stops = new StopConditions(budget, runDir.resolve("STOP"), b.nanoClock, elapsedBefore);
+        StopConditions stops = new StopConditions(budget, runDir.resolve("STOP"), b.nanoClock, elapsedBefore, b.costSource);
         List<OptimizationListener> listeners = new ArrayList<>(b.listeners);
         EvaluationEngine eng = new EvaluationEngine(b.predictFn, b.scorers, b.aggregation, b.maxConcurrency, stops,
                 journal, event -> Listeners.emit(listeners, event), b.nanoClock);
@@ -217,7 +218,7 @@ public final class PromptOptimizer {
         Duration elapsed = eng.stops().elapsed();
         OptimizationResult result = new OptimizationResult(ctx.runId(), b.optimizer.name(), seedVersions, registered,
                 outcome.best(), initial, finalScore, baseline.meanByScorer(), fin.meanByScorer(), outcome.candidates(),
-                outcome.bestIndex(), eng.metricCallsUsed(), outcome.stopReason(), elapsed, outcome.details());
+                outcome.bestIndex(), eng.metricCallsUsed(), outcome.stopReason(), elapsed, details(outcome, eng));
 
         JsonSupport.writeJson(runDir.resolve("result.json"), ResultRecords.toJson(result));
         track(tracked, result, baseline, fin);
@@ -225,6 +226,15 @@ public final class PromptOptimizer {
         log.info("run {} finished: score {} -> {} with {} metric calls ({})", ctx.runId(), fmt(initial), fmt(finalScore),
                 eng.metricCallsUsed(), outcome.stopReason().description());
         return result;
+    }
+
+    private static Map<String, Object> details(OptimizerOutcome outcome, EvaluationEngine eng) {
+        Map<String, Object> details = new LinkedHashMap<>(outcome.details());
+        double cost = eng.stops().costUsd();
+        if (!Double.isNaN(cost)) {
+            details.put("costUsd", cost);
+        }
+        return details;
     }
 
     private OptimizerOutcome seedOnly(EvaluationBatch baseline, StopReason reason) {
@@ -280,6 +290,9 @@ public final class PromptOptimizer {
         r.initialScores().forEach((s, v) -> tracked.logMetric("initial_eval_score." + s, v, 0));
         r.finalScores().forEach((s, v) -> tracked.logMetric("final_eval_score." + s, v, 0));
         tracked.logMetric("metric_calls", r.metricCalls(), 0);
+        if (r.details().get("costUsd") instanceof Double cost) {
+            tracked.logMetric("cost_usd", cost, 0);
+        }
         for (CandidateRecord c : r.candidates()) {
             tracked.logMetric("eval_score", c.score(), c.index());
             for (Map.Entry<String, PromptTemplate> t : c.templates().asMap().entrySet()) {
@@ -358,6 +371,7 @@ public final class PromptOptimizer {
         private String experiment = "prompt-optimization";
         private boolean registerOnlyIfImproved = true;
         private LongSupplier nanoClock = System::nanoTime;
+        private DoubleSupplier costSource;
 
         private Builder() {
         }
@@ -479,6 +493,16 @@ public final class PromptOptimizer {
             return this;
         }
 
+        /**
+         * Where the run reads the dollars its models have cost so far (e.g. {@code usageMeter::totalCost} of
+         * optimizer-langchain4j's UsageMeter); needed for a dollar budget, and reported in the result as
+         * {@code costUsd}. Include every model the run pays for: target, judges, reflection.
+         */
+        public Builder costSource(DoubleSupplier costSource) {
+            this.costSource = Objects.requireNonNull(costSource, "costSource");
+            return this;
+        }
+
         /** The clock for wall-time budgets ({@link System#nanoTime} by default); for tests. */
         public Builder nanoClock(LongSupplier nanoClock) {
             this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
@@ -575,6 +599,10 @@ public final class PromptOptimizer {
                         + "(e.g. Gepa.options().maxMetricCalls(300)); a stop file alone does not bound a run");
                 return combined;
             }
+            if (combined.maxCostUsd() != null && costSource == null) {
+                problems.add("a dollar budget of $" + combined.maxCostUsd() + " needs to know what the run costs: "
+                        + "call .costSource(usageMeter::totalCost) with the meter that wraps the run's models");
+            }
             Dataset val = validationData != null ? validationData : trainData;
             if (val != null && combined.maxMetricCalls() != null && combined.maxMetricCalls() < val.size()) {
                 problems.add("a budget of " + combined.maxMetricCalls() + " metric calls cannot pay for the baseline: "
@@ -590,7 +618,9 @@ public final class PromptOptimizer {
                     : b.maxWallTime() == null ? a.maxWallTime()
                     : (a.maxWallTime().compareTo(b.maxWallTime()) <= 0 ? a.maxWallTime() : b.maxWallTime());
             Path stop = a.stopFile() != null ? a.stopFile() : b.stopFile();
-            return new Budget(calls, time, stop);
+            Double cost = a.maxCostUsd() == null ? b.maxCostUsd()
+                    : b.maxCostUsd() == null ? a.maxCostUsd() : Math.min(a.maxCostUsd(), b.maxCostUsd());
+            return new Budget(calls, time, stop, cost);
         }
     }
 }

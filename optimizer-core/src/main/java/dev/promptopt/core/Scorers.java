@@ -150,4 +150,31 @@ public final class Scorers {
         }
         return name;
     }
+
+    // ----- LLM judges (see Judges) -----------------------------------------------------------------
+
+    /** "equivalence": an LLM judge decides whether the output means the same as the reference output. */
+    public static Scorer equivalence(dev.promptopt.LanguageModel judge) {
+        return Judges.equivalence(judge);
+    }
+
+    /** "correctness": an LLM judge checks the output against the example's expectations. */
+    public static Scorer correctness(dev.promptopt.LanguageModel judge) {
+        return Judges.correctness(judge);
+    }
+
+    /** "guidelines": an LLM judge checks the output against a list of rules. */
+    public static Scorer guidelines(dev.promptopt.LanguageModel judge, java.util.List<String> guidelines) {
+        return Judges.guidelines(judge, guidelines);
+    }
+
+    /** SAP's {@code LLMaaJ:Sem_Sim_10}: semantic similarity to the reference on 1-10, normalized to [0,1]. */
+    public static Scorer semanticSimilarity10(dev.promptopt.LanguageModel judge) {
+        return Judges.semanticSimilarity10(judge);
+    }
+
+    /** SAP's {@code LLMaaJ:Sem_Sim_1}: semantically similar to the reference or not. */
+    public static Scorer semanticSimilarityBinary(dev.promptopt.LanguageModel judge) {
+        return Judges.semanticSimilarityBinary(judge);
+    }
 }

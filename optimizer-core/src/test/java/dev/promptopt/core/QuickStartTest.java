@@ -58,6 +58,14 @@ class QuickStartTest {
                 target.chat(prompts.get("sentiment").format(inputs)).text().toLowerCase();
 
         Dataset train = Dataset.fromJsonl(jsonl);
+        // A scripted judge that answers in the verdict format our judge prompts ask for.
+        LanguageModel judge = ScriptedModel.answering(prompt -> {
+            String output = between(prompt, "<OUTPUT>", "</OUTPUT>");
+            String expected = between(prompt, "<REFERENCE>", "</REFERENCE>");
+            boolean same = output.strip().equalsIgnoreCase(expected.strip());
+            return "{\"verdict\": \"" + (same ? "yes" : "no") + "\", \"rationale\": \""
+                    + (same ? "same label" : "the answer should be just '" + expected.strip() + "'") + "\"}";
+        });
         List<OptimizationEvent> events = new ArrayList<>();
 
         OptimizationResult result = PromptOptimizer.builder()
@@ -65,7 +73,7 @@ class QuickStartTest {
                 .prompts(base.uri())
                 .predictFn(predict)
                 .trainData(train)
-                .scorers(Scorers.exactMatch())
+                .scorers(Scorers.equivalence(judge))
                 .optimizer(new HillClimbOptimizer("sentiment", List.of("Be polite.", "Answer with one word.")))
                 .budget(dev.promptopt.Budget.metricCalls(300))
                 .runDirectory(dir.resolve("runs"))
@@ -82,8 +90,8 @@ class QuickStartTest {
         assertThat(v2.commitMessage()).contains("hill-climb").contains("0.0000 -> 1.0000");
         // seed (5) + two candidates (10); the final evaluation and the lineage rebuild are cache hits
         assertThat(result.metricCalls()).isEqualTo(15);
-        assertThat(result.initialScores()).containsEntry("exact_match", 0.0);
-        assertThat(result.finalScores()).containsEntry("exact_match", 1.0);
+        assertThat(result.initialScores()).containsEntry("equivalence", 0.0);
+        assertThat(result.finalScores()).containsEntry("equivalence", 1.0);
         assertThat(events).first().isInstanceOf(OptimizationEvent.RunStarted.class);
         assertThat(events).last().isInstanceOf(OptimizationEvent.RunFinished.class);
         assertThat(Files.readString(dir.resolve("runs").resolve(result.runId()).resolve("result.json")))
@@ -136,5 +144,14 @@ class QuickStartTest {
         assertThat(run.metrics("eval_score")).extracting(LocalRun.Metric::step).containsExactly(0L, 1L);
         assertThat(new String(run.artifact("prompt_candidates/iteration_1/sentiment.txt"), java.nio.charset.StandardCharsets.UTF_8))
                 .isEqualTo("Classify.\nText: {{text}} Answer in one word.");
+    }
+
+    private static String between(String s, String open, String close) {
+        int i = s.indexOf(open);
+        int j = s.indexOf(close, i + open.length());
+        if (i < 0 || j < 0) {
+            throw new IllegalStateException("judge prompt lacks " + open + "..." + close + ": " + s);
+        }
+        return s.substring(i + open.length(), j);
     }
 }

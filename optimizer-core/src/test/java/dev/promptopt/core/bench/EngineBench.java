@@ -40,7 +40,7 @@ public final class EngineBench {
 
     private static EvaluationEngine engine(PredictFn predict, int concurrency) {
         return new EvaluationEngine(predict, List.of(EQUALS), Aggregation.mean(), concurrency,
-                new StopConditions(new Budget(null, null, null), null, System::nanoTime, Duration.ZERO), null, e -> { },
+                new StopConditions(Budget.unlimited(), null, System::nanoTime, Duration.ZERO), null, e -> { },
                 System::nanoTime);
     }
 

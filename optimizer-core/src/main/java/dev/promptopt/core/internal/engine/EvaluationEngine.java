@@ -132,7 +132,7 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
         }
     }
 
-    /** Like {@link #evaluate} but ignoring the metric-call budget (used for the final report only). */
+    /** Like {@link #evaluate} but ignoring the budget, only cancellation (used for the final report only). */
     public EvaluationBatch evaluateUnbudgeted(PromptSet candidate, List<Example> examples) {
         try {
             return start(candidate, examples, false).join();
@@ -156,7 +156,10 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
         }
         synchronized (this) {
             // Checked and reserved under one lock so two batches cannot both pass the last free slot.
-            Optional<StopReason> stop = stops.check(budgeted ? metricCalls.get() + reserved.get() : 0, newCalls > 0);
+            Optional<StopReason> stop = budgeted ? stops.check(metricCalls.get(), reserved.get(), newCalls)
+                    : newCalls > 0 && stops.cancelled()
+                    ? Optional.of(new StopReason(StopReason.Kind.CANCELLED, "the run was cancelled"))
+                    : Optional.empty();
             if (stop.isPresent()) {
                 return CompletableFuture.failedFuture(new OptimizationStoppedException(stop.get()));
             }

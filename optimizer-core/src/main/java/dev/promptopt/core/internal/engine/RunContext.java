@@ -102,7 +102,7 @@ public final class RunContext implements OptimizationContext {
 
     @Override
     public Optional<StopReason> stopReason() {
-        return engine.stops().check(engine.metricCallsUsed(), true);
+        return engine.stops().check(engine.metricCallsUsed(), 0, 1);
     }
 
     @Override

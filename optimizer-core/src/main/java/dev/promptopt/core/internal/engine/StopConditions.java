@@ -5,7 +5,9 @@ import dev.promptopt.StopReason;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -18,9 +20,20 @@ public final class StopConditions {
     private final LongSupplier nanoClock;
     private final long startNanos;
     private final Duration elapsedBefore;
+    private final DoubleSupplier costUsd;
     private volatile boolean cancelled;
 
     public StopConditions(Budget budget, Path runStopFile, LongSupplier nanoClock, Duration elapsedBefore) {
+        this(budget, runStopFile, nanoClock, elapsedBefore, null);
+    }
+
+    /**
+     * @param costUsd the dollars the run's models have cost so far, or null when unknown (then a dollar limit
+     *                cannot be set)
+     */
+    public StopConditions(Budget budget, Path runStopFile, LongSupplier nanoClock, Duration elapsedBefore,
+                          DoubleSupplier costUsd) {
+        this.costUsd = costUsd;
         this.budget = budget;
         this.runStopFile = runStopFile;
         this.nanoClock = nanoClock;
@@ -45,22 +58,39 @@ public final class StopConditions {
         return elapsedBefore.plusNanos(nanoClock.getAsLong() - startNanos);
     }
 
+    /** Dollars spent so far, or NaN when the run has no cost source. */
+    public double costUsd() {
+        return costUsd == null ? Double.NaN : costUsd.getAsDouble();
+    }
+
     /**
      * Why a batch must not start.
      *
-     * @param committedCalls metric calls spent plus those reserved by batches in flight
-     * @param needsCalls     whether the batch would make new calls (a batch served from the cache always runs)
+     * @param spentCalls    metric calls spent so far
+     * @param reservedCalls metric calls that batches in flight will still make
+     * @param newCalls      the calls this batch would make (a batch served from the cache always runs)
      */
-    public Optional<StopReason> check(long committedCalls, boolean needsCalls) {
-        if (!needsCalls) {
+    public Optional<StopReason> check(long spentCalls, long reservedCalls, int newCalls) {
+        if (newCalls == 0) {
             return Optional.empty(); // served from the cache: no call, nothing to stop
         }
         if (cancelled) {
             return Optional.of(new StopReason(StopReason.Kind.CANCELLED, "the run was cancelled"));
         }
-        if (budget.maxMetricCalls() != null && committedCalls >= budget.maxMetricCalls()) {
+        if (budget.maxMetricCalls() != null && spentCalls + reservedCalls >= budget.maxMetricCalls()) {
             return Optional.of(new StopReason(StopReason.Kind.METRIC_CALLS,
                     "metric call budget of " + budget.maxMetricCalls() + " spent"));
+        }
+        if (budget.maxCostUsd() != null && costUsd != null) {
+            // Project the batch from the average cost of a metric call so far, so the limit is not passed.
+            double spent = costUsd.getAsDouble();
+            double perCall = spentCalls == 0 ? 0 : spent / spentCalls;
+            double projected = spent + perCall * (reservedCalls + newCalls);
+            if (projected > budget.maxCostUsd()) {
+                return Optional.of(new StopReason(StopReason.Kind.COST, String.format(Locale.ROOT,
+                        "dollar budget of $%.4f would be passed: $%.4f spent, about $%.4f more for the next %d calls",
+                        budget.maxCostUsd(), spent, projected - spent, reservedCalls + newCalls)));
+            }
         }
         if (budget.maxWallTime() != null && elapsed().compareTo(budget.maxWallTime()) >= 0) {
             return Optional.of(new StopReason(StopReason.Kind.WALL_TIME,
