@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * context is not safe for concurrent use; create several instances for parallelism. Close it to free the
  * native memory.
  *
+ * <p>Known limitation of {@code de.kherud:llama} 4.2.0: after a model was loaded, a non-daemon native thread
+ * keeps the JVM alive when {@code main} returns, even after {@link #close()}; command-line programs should end
+ * with {@code System.exit}. (Test runners and servers are unaffected.)
+ *
  * <pre>{@code
  * try (LocalLlamaModel model = LocalLlamaModel.defaultModel()) {      // SmolLM2-135M-Instruct
  *     String answer = model.chat("Name a primary colour.").text();

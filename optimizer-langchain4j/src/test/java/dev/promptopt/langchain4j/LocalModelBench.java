@@ -5,11 +5,10 @@ import dev.promptopt.ModelResponse;
 /**
  * Measures the local model: load time and generation speed. Not a test; run with
  * <pre>
- * mvn -q -pl optimizer-langchain4j -am test-compile
- * mvn -q -pl optimizer-langchain4j exec:java -Dexec.mainClass=dev.promptopt.langchain4j.LocalModelBench \
- *     -Dexec.classpathScope=test -Dexec.args="5 128"
+ * scripts/fetch-local-model.sh
+ * scripts/bench.sh optimizer-langchain4j dev.promptopt.langchain4j.LocalModelBench 5 128 2
  * </pre>
- * Arguments: number of timed calls (default 5), max tokens per call (default 128).
+ * Arguments: number of timed calls (default 5), max tokens per call (default 128), threads (default min(4, cores)).
  */
 public final class LocalModelBench {
     private LocalModelBench() {
@@ -40,5 +39,7 @@ public final class LocalModelBench {
             System.out.printf("total %d calls: %d prompt + %d generated tokens in %.2f s -> %.1f generated tok/s, %.1f total tok/s, %.0f ms/call%n",
                     calls, inTok, outTok, secs, outTok / secs, (inTok + outTok) / secs, secs * 1000 / calls);
         }
+        // de.kherud:llama 4.2.0 leaves a non-daemon native thread behind after close(); exit explicitly.
+        System.exit(0);
     }
 }
