@@ -75,7 +75,9 @@ public final class SentimentOptimization {
                 .trainData(split.train())
                 .validationData(split.validation())
                 .scorers(Scorers.exactMatch(MatchOptions.lenient()))
-                .optimizer(new Gepa(Gepa.options().reflectionModel(reflector).maxMetricCalls(budget)))
+                .optimizer(new Gepa(Gepa.options().reflectionModel(reflector).maxMetricCalls(budget)
+                        // A small local reflector rarely writes a usable instruction; stop instead of waiting.
+                        .noImprovementIterations(8)))
                 .maxConcurrency(1) // one local model instance answers one call at a time
                 .seed(7)
                 .runDirectory(workdir.resolve("runs"))

@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  *   "baseModel": "openai:/gpt-4o",
  *   "includeFewShotExamples": false, "fewShotExamples": 3,
  *   "prototypeMode": false,
- *   "optimizer": "gepa", "optimizerOptions": {"minibatchSize": "3"},
+ *   "optimizer": "gepa", "optimizerOptions": {"reflectionMinibatchSize": "3"},
  *   "budget": {"maxMetricCalls": 300, "maxDollars": 5.0},       // per target model
  *   "reflectionModel": "openai:/gpt-4o", "judgeModel": "openai:/gpt-4o",
  *   "maxConcurrency": 8, "seed": 0,
