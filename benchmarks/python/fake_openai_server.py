@@ -5,7 +5,9 @@
 Binds 127.0.0.1 on a free port and prints ``PORT <n>`` on stdout. The role of a request comes from its model
 name: ``bench-reflector`` answers as the reflection model, any other name as the target model (see task.py).
 Every request sleeps the fixed latency before it is answered, in its own thread, so concurrent clients
-overlap. GET /stats gives the calls and the peak of concurrent requests per role; POST /reset zeroes them.
+overlap. GET /stats gives the calls and the peak of concurrent requests per role, and busy_s: the time during
+which at least one request was being answered (so a client's wall time minus busy_s is time it spent with no
+request outstanding); POST /reset zeroes them.
 Python standard library only.
 """
 import argparse
@@ -22,6 +24,7 @@ import task  # noqa: E402
 LOCK = threading.Lock()
 STATS = {}
 IN_FLIGHT = {}
+BUSY = {"in_flight": 0, "since": 0.0, "seconds": 0.0}
 
 
 def reset():
@@ -30,6 +33,7 @@ def reset():
         for role in ("task", "reflection"):
             STATS[role] = {"calls": 0, "peak_in_flight": 0, "errors": 0}
             IN_FLIGHT[role] = 0
+        BUSY.update(in_flight=0, since=0.0, seconds=0.0)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -50,7 +54,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path.rstrip("/") == "/stats":
             with LOCK:
-                self._send(200, json.loads(json.dumps(STATS)))
+                body = json.loads(json.dumps(STATS))
+                body["busy_s"] = BUSY["seconds"] + (time.perf_counter() - BUSY["since"] if BUSY["in_flight"] else 0.0)
+            self._send(200, body)
         else:
             self._send(404, {"error": {"message": "not found: " + self.path}})
 
@@ -79,12 +85,18 @@ class Handler(BaseHTTPRequestHandler):
             STATS[role]["calls"] += 1
             IN_FLIGHT[role] += 1
             STATS[role]["peak_in_flight"] = max(STATS[role]["peak_in_flight"], IN_FLIGHT[role])
+            if BUSY["in_flight"] == 0:
+                BUSY["since"] = time.perf_counter()
+            BUSY["in_flight"] += 1
         try:
             time.sleep(self.latency)
             text = task.reflector_answer(messages) if role == "reflection" else task.target_answer(messages)
         finally:
             with LOCK:
                 IN_FLIGHT[role] -= 1
+                BUSY["in_flight"] -= 1
+                if BUSY["in_flight"] == 0:
+                    BUSY["seconds"] += time.perf_counter() - BUSY["since"]
         prompt_tokens = sum(len(m.get("content") or "") for m in messages) // 4 + 1
         completion_tokens = len(text) // 4 + 1
         self._send(200, {

@@ -29,7 +29,10 @@ import java.util.Map;
  * message and the input as the user message, as the reference's default adapter does; the scorer is an exact
  * match whose rationale is the same text the Python side's evaluator writes (see {@code python/task.py}).
  *
- * <pre>{@code java ... dev.promptopt.benchmarks.ReferenceBench <data dir> <budget> <maxConcurrency> <seed> <result.json>}</pre>
+ * <pre>{@code java ... dev.promptopt.benchmarks.ReferenceBench <data dir> <budget> <maxConcurrency> <seed> <result.json> [stopWhenPerfect]}</pre>
+ *
+ * <p>{@code stopWhenPerfect} (default true, our default) set to false makes the run spend its whole budget, as
+ * the reference does.
  */
 public final class ReferenceBench {
     static final String SEED_INSTRUCTION = "Answer with the word from the input, transformed as the rules say.";
@@ -38,8 +41,9 @@ public final class ReferenceBench {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 5) {
-            System.err.println("usage: ReferenceBench <data dir> <max metric calls> <max concurrency> <seed> <result.json>");
+        if (args.length != 5 && args.length != 6) {
+            System.err.println("usage: ReferenceBench <data dir> <max metric calls> <max concurrency> <seed> <result.json>"
+                    + " [stopWhenPerfect: true|false]");
             System.exit(2);
         }
         Path data = Path.of(args[0]);
@@ -47,6 +51,7 @@ public final class ReferenceBench {
         int concurrency = Integer.parseInt(args[2]);
         long seed = Long.parseLong(args[3]);
         Path out = Path.of(args[4]);
+        boolean stopWhenPerfect = args.length < 6 || Boolean.parseBoolean(args[5]);
 
         Dataset train = Dataset.fromJsonl(data.resolve("train.jsonl"));
         Dataset validation = Dataset.fromJsonl(data.resolve("val.jsonl"));
@@ -78,7 +83,8 @@ public final class ReferenceBench {
                 .trainData(train)
                 .validationData(validation)
                 .scorers(exact)
-                .optimizer(new Gepa(Gepa.options().reflectionModel(reflector).maxMetricCalls(budget)))
+                .optimizer(new Gepa(Gepa.options().reflectionModel(reflector).maxMetricCalls(budget)
+                        .stopWhenPerfect(stopWhenPerfect)))
                 .maxConcurrency(concurrency)
                 .seed(seed)
                 .runDirectory(runs)
@@ -89,6 +95,8 @@ public final class ReferenceBench {
                 .filter(c -> c.index() == result.bestCandidate()).findFirst().orElseThrow();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("implementation", "ours");
+        r.put("max_concurrency", concurrency);
+        r.put("stop_when_perfect", stopWhenPerfect);
         r.put("wall_s", wall);
         r.put("metric_calls", result.metricCalls());
         r.put("initial_score", result.initialScore());
