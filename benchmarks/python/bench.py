@@ -132,7 +132,7 @@ def main():
     w("")
     w("Mean over the seeds:")
     w("")
-    w("| run | wall (s) | metric calls | best found at (metric calls) | task calls | reflection calls "
+    w("| run | wall (s) | metric calls | best found and validated at (metric calls) | task calls | reflection calls "
       "| peak concurrent task calls | validation score (seed -> best) | physical limit (s) | sequential limit (s) "
       "| no request in flight (s) |")
     w("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")

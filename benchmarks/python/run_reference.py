@@ -82,7 +82,10 @@ def main():
         "initial_score": result.val_aggregate_scores[0],
         "final_score": result.val_aggregate_scores[best],
         "candidates": len(result.candidates),
-        "best_found_at_metric_call": result.discovery_eval_counts[best],
+        # gepa records a candidate's discovery before its validation set evaluation, we after it: add that
+        # evaluation so both columns mean "metric calls spent when the best candidate was found and validated".
+        "best_found_at_metric_call": result.discovery_eval_counts[best] + (len(valset) if best > 0 else 0),
+        "discovery_eval_count": result.discovery_eval_counts[best],
         "best_instruction": result.candidates[best]["instruction"],
         "full_validations": result.num_full_val_evals,
         "iterations": max([int(m.group(1)) for m in map(ITERATION.match, logger.lines) if m] or [0]),
