@@ -1,0 +1,127 @@
+"""A local OpenAI-compatible chat server for the benchmark: fixed latency, deterministic answers.
+
+    python3 fake_openai_server.py [--latency-ms 50]
+
+Binds 127.0.0.1 on a free port and prints ``PORT <n>`` on stdout. The role of a request comes from its model
+name: ``bench-reflector`` answers as the reflection model, any other name as the target model (see task.py).
+Every request sleeps the fixed latency before it is answered, in its own thread, so concurrent clients
+overlap. GET /stats gives the calls and the peak of concurrent requests per role, and busy_s: the time during
+which at least one request was being answered (so a client's wall time minus busy_s is time it spent with no
+request outstanding); POST /reset zeroes them.
+Python standard library only.
+"""
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import task  # noqa: E402
+
+LOCK = threading.Lock()
+STATS = {}
+IN_FLIGHT = {}
+BUSY = {"in_flight": 0, "since": 0.0, "seconds": 0.0}
+
+
+def reset():
+    with LOCK:
+        STATS.clear()
+        for role in ("task", "reflection"):
+            STATS[role] = {"calls": 0, "peak_in_flight": 0, "errors": 0}
+            IN_FLIGHT[role] = 0
+        BUSY.update(in_flight=0, since=0.0, seconds=0.0)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    latency = 0.05
+
+    def log_message(self, fmt, *args):  # quiet
+        pass
+
+    def _send(self, code, body):
+        data = json.dumps(body).encode("utf-8")
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        if self.path.rstrip("/") == "/stats":
+            with LOCK:
+                body = json.loads(json.dumps(STATS))
+                body["busy_s"] = BUSY["seconds"] + (time.perf_counter() - BUSY["since"] if BUSY["in_flight"] else 0.0)
+            self._send(200, body)
+        else:
+            self._send(404, {"error": {"message": "not found: " + self.path}})
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        if self.path.rstrip("/") == "/reset":
+            reset()
+            self._send(200, {"ok": True})
+            return
+        if not self.path.rstrip("/").endswith("/chat/completions"):
+            self._send(404, {"error": {"message": "not found: " + self.path}})
+            return
+        try:
+            req = json.loads(raw)
+            model = str(req.get("model", ""))
+            messages = req["messages"]
+            for m in messages:  # content may come as a list of parts
+                if isinstance(m.get("content"), list):
+                    m["content"] = "".join(p.get("text", "") for p in m["content"] if isinstance(p, dict))
+        except (ValueError, KeyError, TypeError) as e:
+            self._send(400, {"error": {"message": "bad request: %s" % e}})
+            return
+        role = "reflection" if model.split("/")[-1] == "bench-reflector" else "task"
+        with LOCK:
+            STATS[role]["calls"] += 1
+            IN_FLIGHT[role] += 1
+            STATS[role]["peak_in_flight"] = max(STATS[role]["peak_in_flight"], IN_FLIGHT[role])
+            if BUSY["in_flight"] == 0:
+                BUSY["since"] = time.perf_counter()
+            BUSY["in_flight"] += 1
+        try:
+            time.sleep(self.latency)
+            text = task.reflector_answer(messages) if role == "reflection" else task.target_answer(messages)
+        finally:
+            with LOCK:
+                IN_FLIGHT[role] -= 1
+                BUSY["in_flight"] -= 1
+                if BUSY["in_flight"] == 0:
+                    BUSY["seconds"] += time.perf_counter() - BUSY["since"]
+        prompt_tokens = sum(len(m.get("content") or "") for m in messages) // 4 + 1
+        completion_tokens = len(text) // 4 + 1
+        self._send(200, {
+            "id": "chatcmpl-bench",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": model,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                      "total_tokens": prompt_tokens + completion_tokens},
+        })
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--latency-ms", type=float, default=50)
+    args = ap.parse_args()
+    Handler.latency = args.latency_ms / 1000.0
+    reset()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    server.request_queue_size = 128
+    print("PORT %d" % server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+package dev.promptopt.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.promptopt.CandidateRecord;
+import dev.promptopt.ChatMessage;
+import dev.promptopt.Dataset;
+import dev.promptopt.Feedback;
+import dev.promptopt.LanguageModel;
+import dev.promptopt.OptimizationResult;
+import dev.promptopt.PredictFn;
+import dev.promptopt.PromptRegistry;
+import dev.promptopt.PromptVersion;
+import dev.promptopt.Scorer;
+import dev.promptopt.core.Models;
+import dev.promptopt.core.PromptOptimizer;
+import dev.promptopt.core.Scorers;
+import dev.promptopt.gepa.Gepa;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Our side of {@code scripts/bench-reference.sh}: one GEPA run through {@link PromptOptimizer} against the
+ * benchmark's local OpenAI-compatible server, with the models resolved as {@code openai-compatible:/} URIs
+ * (the base URL comes from {@code PROMPTOPT_OPENAI_COMPATIBLE_BASE_URL}). The prompt is sent as the system
+ * message and the input as the user message, as the reference's default adapter does; the scorer is an exact
+ * match whose rationale is the same text the Python side's evaluator writes (see {@code python/task.py}).
+ *
+ * <pre>{@code java ... dev.promptopt.benchmarks.ReferenceBench <data dir> <budget> <maxConcurrency> <seed> <result.json> [stopWhenPerfect]}</pre>
+ *
+ * <p>{@code stopWhenPerfect} (default true, our default) set to false makes the run spend its whole budget, as
+ * the reference does.
+ */
+public final class ReferenceBench {
+    static final String SEED_INSTRUCTION = "Answer with the word from the input, transformed as the rules say.";
+
+    private ReferenceBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 5 && args.length != 6) {
+            System.err.println("usage: ReferenceBench <data dir> <max metric calls> <max concurrency> <seed> <result.json>"
+                    + " [stopWhenPerfect: true|false]");
+            System.exit(2);
+        }
+        Path data = Path.of(args[0]);
+        long budget = Long.parseLong(args[1]);
+        int concurrency = Integer.parseInt(args[2]);
+        long seed = Long.parseLong(args[3]);
+        Path out = Path.of(args[4]);
+        boolean stopWhenPerfect = args.length < 6 || Boolean.parseBoolean(args[5]);
+
+        Dataset train = Dataset.fromJsonl(data.resolve("train.jsonl"));
+        Dataset validation = Dataset.fromJsonl(data.resolve("val.jsonl"));
+        LanguageModel target = Models.resolve("openai-compatible:/bench-target");
+        LanguageModel reflector = Models.resolve("openai-compatible:/bench-reflector");
+
+        PromptRegistry registry = PromptRegistry.inMemory();
+        PromptVersion base = registry.register("instruction", SEED_INSTRUCTION);
+        PredictFn predict = (inputs, prompts) -> target.chat(List.of(
+                ChatMessage.system(prompts.get("instruction").text()),
+                ChatMessage.user("Word: " + inputs.get("word")))).text().strip();
+        Scorer exact = Scorers.custom("exact_match", (example, output) -> {
+            String expected = String.valueOf(example.outputs());
+            String got = String.valueOf(output);
+            if (expected.equals(got)) {
+                return Feedback.pass("correct");
+            }
+            String category = example.tags().get("category");
+            return Feedback.fail("expected '" + expected + "' but got '" + got + "': a " + category
+                    + " word needs RULE: " + category);
+        });
+
+        Path runs = Files.createTempDirectory("bench-reference-runs");
+        long t0 = System.nanoTime();
+        OptimizationResult result = PromptOptimizer.builder()
+                .registry(registry)
+                .prompts(base.uri())
+                .predictFn(predict)
+                .trainData(train)
+                .validationData(validation)
+                .scorers(exact)
+                .optimizer(new Gepa(Gepa.options().reflectionModel(reflector).maxMetricCalls(budget)
+                        .stopWhenPerfect(stopWhenPerfect)))
+                .maxConcurrency(concurrency)
+                .seed(seed)
+                .runDirectory(runs)
+                .run();
+        double wall = (System.nanoTime() - t0) / 1e9;
+
+        CandidateRecord best = result.candidates().stream()
+                .filter(c -> c.index() == result.bestCandidate()).findFirst().orElseThrow();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("implementation", "ours");
+        r.put("max_concurrency", concurrency);
+        r.put("stop_when_perfect", stopWhenPerfect);
+        r.put("wall_s", wall);
+        r.put("metric_calls", result.metricCalls());
+        r.put("initial_score", result.initialScore());
+        r.put("final_score", result.finalScore());
+        r.put("candidates", result.candidates().size());
+        r.put("best_found_at_metric_call", best.foundAtMetricCall());
+        r.put("best_instruction", best.templates().get("instruction").text());
+        r.put("stop_reason", result.stopReason().description());
+        r.put("iterations", result.details().get("iterations"));
+        r.put("full_validations", result.details().get("fullValidations"));
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        json.writeValue(out.toFile(), r);
+        System.out.println(json.writeValueAsString(r));
+    }
+}
