@@ -55,4 +55,11 @@ public interface TrackedRun {
     void logArtifact(String path, byte[] content);
 
     void finish(Status status);
+
+    /**
+     * Records which prompt versions this run used and produced (lineage). The run calls it with the seed
+     * versions at the start and the registered versions at the end. Trackers without lineage ignore it.
+     */
+    default void linkPrompts(java.util.Collection<PromptVersion> versions) {
+    }
 }

@@ -188,6 +188,7 @@ public final class PromptOptimizer {
 
     private OptimizationResult execute(RunContext ctx, EvaluationEngine eng, TrackedRun tracked, Path runDir) {
         tracked.logParams(params());
+        tracked.linkPrompts(seedVersions);
         ctx.emit(new OptimizationEvent.RunStarted(ctx.runId(), b.optimizer.name(), List.copyOf(seed.names()),
                 b.trainData.size(), validation.size(), budget));
 
@@ -221,6 +222,9 @@ public final class PromptOptimizer {
                 outcome.bestIndex(), eng.metricCallsUsed(), outcome.stopReason(), elapsed, details(outcome, eng));
 
         JsonSupport.writeJson(runDir.resolve("result.json"), ResultRecords.toJson(result));
+        if (!registered.isEmpty()) {
+            tracked.linkPrompts(registered);
+        }
         track(tracked, result, baseline, fin);
         ctx.emit(new OptimizationEvent.RunFinished(initial, finalScore, outcome.stopReason(), eng.metricCallsUsed(), elapsed));
         log.info("run {} finished: score {} -> {} with {} metric calls ({})", ctx.runId(), fmt(initial), fmt(finalScore),

@@ -121,6 +121,7 @@ public final class MlflowRun implements TrackedRun {
      * Adds prompt versions to the run's {@code mlflow.linkedPrompts} tag (the lineage MLflow's UI and
      * Python client show), keeping those already there.
      */
+    @Override
     public synchronized void linkPrompts(Collection<PromptVersion> versions) {
         JsonNode run = rest.get(MlflowRunTracker.API + "runs/get", MlflowRest.query("run_id", runId)).path("run");
         String current = null;

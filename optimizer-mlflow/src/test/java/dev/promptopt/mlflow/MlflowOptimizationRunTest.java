@@ -92,7 +92,7 @@ class MlflowOptimizationRunTest {
         String runId = tracker.findRunId(experiment, result.runId()).orElseThrow();
         List<PromptVersion> lineage = new ArrayList<>(List.of(seed));
         lineage.addAll(result.optimizedPrompts());
-        tracker.attach(runId).linkPrompts(lineage);
+        // The run itself links the seed version and the registered one (TrackedRun.linkPrompts).
 
         JsonNode py = JSON.readTree(server.python("""
                 import json, mlflow
