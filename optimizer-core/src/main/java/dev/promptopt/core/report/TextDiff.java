@@ -70,7 +70,7 @@ public final class TextDiff {
         for (String t : a.subList(a.size() - suffix, a.size())) {
             raw.add(new Segment(Kind.EQUAL, t));
         }
-        return new TextDiff(tidy(raw));
+        return new TextDiff(slideToLineBreaks(tidy(raw)));
     }
 
     /** The segments, in reading order; adjacent segments never share a kind. */
@@ -209,5 +209,92 @@ public final class TextDiff {
         } else {
             out.add(s);
         }
+    }
+
+    /**
+     * An insertion or deletion between two equal runs can often sit at several places (inserting
+     * ".\nB" after "A" in "A.\n" reads the same as inserting "B.\n" after "A.\n"). Moves each one to where
+     * it ends a line, or else starts one, and never into the middle of a word.
+     */
+    private static List<Segment> slideToLineBreaks(List<Segment> in) {
+        List<Segment> segs = new ArrayList<>(in);
+        for (int k = 1; k + 1 < segs.size(); k++) {
+            Segment prev = segs.get(k - 1);
+            Segment change = segs.get(k);
+            Segment next = segs.get(k + 1);
+            if (prev.kind() != Kind.EQUAL || next.kind() != Kind.EQUAL || change.kind() == Kind.EQUAL) {
+                continue;
+            }
+            String p = prev.text();
+            String c = change.text();
+            String n = next.text();
+            // Offsets: negative moves the change left into prev, positive right into next.
+            int left = 0;
+            while (left < p.length() && left < c.length()
+                    && p.charAt(p.length() - 1 - left) == c.charAt(c.length() - 1 - left)) {
+                left++;
+            }
+            int right = 0;
+            while (right < n.length() && right < c.length() && n.charAt(right) == c.charAt(right)) {
+                right++;
+            }
+            int bestOffset = 0;
+            int bestScore = placement(p, c, n);
+            for (int off = -left; off <= right; off++) {
+                if (off == 0) {
+                    continue;
+                }
+                String[] moved = shifted(p, c, n, off);
+                int score = placement(moved[0], moved[1], moved[2]);
+                if (score > bestScore) {
+                    bestScore = score;
+                    bestOffset = off;
+                }
+            }
+            if (bestOffset != 0) {
+                String[] moved = shifted(p, c, n, bestOffset);
+                segs.set(k - 1, new Segment(Kind.EQUAL, moved[0]));
+                segs.set(k, new Segment(change.kind(), moved[1]));
+                segs.set(k + 1, new Segment(Kind.EQUAL, moved[2]));
+            }
+        }
+        segs.removeIf(seg -> seg.text().isEmpty());
+        List<Segment> out = new ArrayList<>();
+        segs.forEach(seg -> append(out, seg));
+        return out;
+    }
+
+    /** prev, change, next after rotating the change by off characters (off < 0: left). */
+    private static String[] shifted(String p, String c, String n, int off) {
+        if (off > 0) {
+            return new String[] {p + c.substring(0, off), c.substring(off) + n.substring(0, off), n.substring(off)};
+        }
+        int k = -off;
+        return new String[] {p.substring(0, p.length() - k), p.substring(p.length() - k) + c.substring(0, c.length() - k),
+            c.substring(c.length() - k) + n};
+    }
+
+    /** How well a change sits: -1 when it cuts a word; more when it ends or starts a line. */
+    private static int placement(String p, String c, String n) {
+        if (c.isEmpty() || cutsWord(p, c.charAt(0)) || !n.isEmpty() && isWord(c.charAt(c.length() - 1))
+                && isWord(n.charAt(0))) {
+            return -1;
+        }
+        int score = 0;
+        if (c.charAt(c.length() - 1) == '\n') {
+            score += 2;
+        }
+        if (p.isEmpty() || p.charAt(p.length() - 1) == '\n') {
+            score += 1;
+        }
+        return score;
+    }
+
+    private static boolean cutsWord(String p, char first) {
+        return !p.isEmpty() && isWord(p.charAt(p.length() - 1)) && isWord(first);
+    }
+
+    private static boolean isWord(char ch) {
+        return Character.isLetterOrDigit(ch) || ch == '_';
     }
 }
