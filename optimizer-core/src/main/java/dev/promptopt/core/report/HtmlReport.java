@@ -265,7 +265,7 @@ public final class HtmlReport {
         kv(sb, "Metric calls", String.valueOf(result.metricCalls()));
         kv(sb, "Wall time", Html.escape(Html.duration(result.duration())));
         if (result.metricCalls() > 0 && !result.duration().isZero()) {
-            kv(sb, "Time per metric call", Html.escape(Html.duration(result.duration().dividedBy(result.metricCalls()))));
+            kv(sb, "Wall time per metric call", Html.escape(Html.duration(result.duration().dividedBy(result.metricCalls()))));
         }
         for (Map.Entry<String, Object> e : result.details().entrySet()) {
             if (USAGE_KEY.matcher(e.getKey()).matches() && !(e.getValue() instanceof Iterable<?>)) {
@@ -342,8 +342,9 @@ public final class HtmlReport {
             .po-report table{border-collapse:collapse;margin:.4em 0}
             .po-report .po-table th,.po-report .po-table td{border:1px solid #d0d7de;padding:4px 8px;vertical-align:top;text-align:left}
             .po-report .po-table thead th{background:#f6f8fa}
-            .po-report .po-kv th{text-align:left;padding:2px 16px 2px 0;color:#57606a;font-weight:500;vertical-align:top}
-            .po-report .po-kv td{padding:2px 0}
+            .po-report .po-kv th{text-align:left;white-space:nowrap;padding:2px 16px 2px 0;color:#57606a;font-weight:500;vertical-align:top}
+            .po-report .po-kv td{padding:2px 0;text-align:left}
+            .po-report .po-kv tr:nth-child(n){background:transparent}
             .po-report .po-good{color:#1a7f37;font-weight:600}
             .po-report .po-bad{color:#cf222e;font-weight:600}
             .po-report .po-flat{color:#57606a}
