@@ -12,3 +12,6 @@ for prepare in scripts/fetch-local-model.sh scripts/mlflow-server.sh; do
 done
 
 mvn -B -ntp verify "$@"
+
+# The example notebook, executed headlessly with the JJava kernel (venv cached outside the repo).
+scripts/notebook-run.sh

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Executes the example notebook (examples/notebooks/sentiment-optimization.ipynb) headlessly with the JJava kernel
+# and fails when any cell fails. Idempotent; everything it installs goes outside the repository:
+#   - a virtualenv with Jupyter and the JJava kernel (PyPI, pinned below) in $PROMPTOPT_CACHE/jupyter-venv,
+#   - the local model, through scripts/fetch-local-model.sh,
+# and it builds the jars the notebook loads plus their classpath file (examples/target/notebook-classpath.txt).
+#
+#   scripts/notebook-run.sh                 # executed copy: examples/target/notebook-run/sentiment-optimization.ipynb
+#   PROMPTOPT_NOTEBOOK_METRIC_CALLS=60 scripts/notebook-run.sh
+#   scripts/notebook-run.sh --venv-only     # print the venv path (then: <venv>/bin/jupyter lab examples/notebooks)
+#
+# Environment: PROMPTOPT_CACHE (default $HOME/.cache/promptopt), PYTHON (default python3, >= 3.9),
+# PROMPTOPT_NOTEBOOK_TIMEOUT (seconds per cell, default 900), and what the notebook reads:
+# PROMPTOPT_NOTEBOOK_METRIC_CALLS, PROMPTOPT_TARGET_MODEL, PROMPTOPT_REFLECTION_MODEL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO="$(pwd)"
+
+# Pins that resolve from PyPI here (jjava 1.0a8 ships its kernel spec and jar inside the wheel).
+PINS=(jupyter==1.1.1 nbconvert==7.17.2 nbclient==0.11.0 jupyter_client==8.10.0 jjava==1.0a8)
+CACHE="${PROMPTOPT_CACHE:-$HOME/.cache/promptopt}"
+VENV="$CACHE/jupyter-venv"
+PY="${PYTHON:-python3}"
+NOTEBOOK="examples/notebooks/sentiment-optimization.ipynb"
+OUT_DIR="examples/target/notebook-run"
+
+log() {
+  echo "notebook-run: $*" >&2
+}
+
+venv_ready() {
+  [ -x "$VENV/bin/jupyter" ] && [ "$(cat "$VENV/.promptopt-ready" 2>/dev/null || true)" = "${PINS[*]}" ]
+}
+
+ensure_venv() {
+  venv_ready && return 0
+  mkdir -p "$CACHE"
+  # One installer at a time: two CI steps may call this together.
+  exec 9>"$CACHE/jupyter-venv.lock"
+  if command -v flock >/dev/null 2>&1; then flock 9; fi
+  venv_ready && return 0
+  log "installing ${PINS[*]} into $VENV"
+  rm -rf "$VENV"
+  "$PY" -m venv "$VENV" >&2
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${PINS[@]}" >&2
+  # The jjava wheel puts its kernel spec under <venv>/share/jupyter/kernels/java, which this venv's jupyter reads.
+  if ! "$VENV/bin/jupyter" kernelspec list 2>/dev/null | grep -q '^ *java '; then
+    log "the jjava wheel installed no 'java' kernel spec into $VENV"
+    exit 1
+  fi
+  echo "${PINS[*]}" > "$VENV/.promptopt-ready"
+}
+
+ensure_venv
+if [ "${1:-}" = "--venv-only" ]; then
+  echo "$VENV"
+  exit 0
+fi
+
+command -v java >/dev/null 2>&1 || { log "java (17+) must be on PATH: the kernel runs 'java -jar'"; exit 1; }
+scripts/fetch-local-model.sh >/dev/null
+
+log "building the jars the notebook loads"
+mvn -q -B -ntp -pl examples -am package -DskipTests dependency:build-classpath \
+  -Dmdep.outputFile=target/notebook-classpath.txt -Dmdep.includeScope=runtime
+
+mkdir -p "$OUT_DIR"
+log "executing $NOTEBOOK"
+start=$(date +%s)
+# The kernel starts in the notebook's folder; PROMPTOPT_REPO tells the notebook where the repository is.
+PROMPTOPT_REPO="$REPO" "$VENV/bin/jupyter" nbconvert --to notebook --execute \
+  --ExecutePreprocessor.kernel_name=java \
+  --ExecutePreprocessor.timeout="${PROMPTOPT_NOTEBOOK_TIMEOUT:-900}" \
+  --output-dir "$OUT_DIR" --output "$(basename "$NOTEBOOK")" "$NOTEBOOK"
+log "all cells ran in $(( $(date +%s) - start )) s; executed copy: $OUT_DIR/$(basename "$NOTEBOOK")"
