@@ -34,6 +34,7 @@ import dev.promptopt.core.internal.engine.Listeners;
 import dev.promptopt.core.internal.engine.RunContext;
 import dev.promptopt.core.internal.engine.SetupChecks;
 import dev.promptopt.core.internal.engine.StopConditions;
+import dev.promptopt.core.report.HtmlReport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,7 +71,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Each run has an id and a folder ({@code runs/<id>} by default) holding its checkpoint, the journal of
- * every evaluation, and {@code result.json}. A killed run continues with {@code .resume("<id>")} and the same
+ * every evaluation, {@code result.json} and {@code report.html}. A killed run continues with {@code .resume("<id>")} and the same
  * configuration, without repeating a model call. Creating the file {@code runs/<id>/STOP} stops a run before
  * its next batch.
  */
@@ -222,6 +223,7 @@ public final class PromptOptimizer {
                 outcome.bestIndex(), eng.metricCallsUsed(), outcome.stopReason(), elapsed, details(outcome, eng));
 
         JsonSupport.writeJson(runDir.resolve("result.json"), ResultRecords.toJson(result));
+        HtmlReport.of(result).writeTo(runDir);
         if (!registered.isEmpty()) {
             tracked.linkPrompts(registered);
         }

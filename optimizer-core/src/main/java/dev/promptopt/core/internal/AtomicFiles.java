@@ -57,6 +57,10 @@ public final class AtomicFiles {
         Path temp = Files.createTempFile(dir, TEMP_PREFIX + absolute.getFileName() + "-", ".tmp");
         boolean moved = false;
         try {
+            if (Files.getFileStore(temp).supportsFileAttributeView("posix")) {
+                // createTempFile makes owner-only files; results and prompts are ordinary files others may read.
+                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 OutputStream out = Channels.newOutputStream(channel);
                 writer.writeTo(out);
