@@ -304,19 +304,7 @@ public final class MlflowPromptRegistry implements PromptRegistry {
     }
 
     static String describeVersions(List<Integer> versions) {
-        List<Integer> sorted = new ArrayList<>(new TreeSet<>(versions));
-        if (sorted.isEmpty()) {
-            return "no versions";
-        }
-        if (sorted.size() == 1) {
-            return "only version " + sorted.get(0);
-        }
-        int first = sorted.get(0);
-        int last = sorted.get(sorted.size() - 1);
-        if (last - first + 1 == sorted.size()) {
-            return "versions " + first + ".." + last;
-        }
-        return "versions " + sorted.stream().map(String::valueOf).collect(Collectors.joining(", "));
+        return dev.promptopt.core.internal.VersionText.describe(versions);
     }
 
     private static Map<String, Integer> aliases(JsonNode model) {

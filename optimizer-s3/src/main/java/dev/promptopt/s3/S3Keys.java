@@ -1,5 +1,7 @@
 package dev.promptopt.s3;
 
+import dev.promptopt.core.internal.ObjectKeys;
+
 import java.util.Optional;
 
 /** The local store's key rules, for keys that become S3 object names under a prefix. */
@@ -9,27 +11,7 @@ final class S3Keys {
 
     /** Why a key is refused, or empty when it is fine. */
     static Optional<String> keyProblem(String key) {
-        if (key == null || key.isEmpty()) {
-            return Optional.of("the key is empty");
-        }
-        if (key.indexOf('\\') >= 0) {
-            return Optional.of("backslashes are not allowed, use '/' to separate folders");
-        }
-        if (key.startsWith("/")) {
-            return Optional.of("absolute keys are not allowed, keys are relative to the store");
-        }
-        if (key.indexOf('\0') >= 0) {
-            return Optional.of("NUL characters are not allowed");
-        }
-        for (String segment : key.split("/", -1)) {
-            if (segment.isEmpty()) {
-                return Optional.of("empty segments ('//' or a trailing '/') are not allowed");
-            }
-            if (segment.equals("..") || segment.equals(".")) {
-                return Optional.of("'" + segment + "' segments are not allowed");
-            }
-        }
-        return Optional.empty();
+        return ObjectKeys.problem(key);
     }
 
     /** Why a list prefix is refused: the same rules for its folder part; "" and "a/" are fine. */

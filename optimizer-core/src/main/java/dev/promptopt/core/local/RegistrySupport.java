@@ -4,9 +4,7 @@ import dev.promptopt.InvalidInputException;
 import dev.promptopt.PromptNotFoundException;
 import dev.promptopt.PromptUri;
 import dev.promptopt.PromptVersion;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -58,19 +56,7 @@ final class RegistrySupport {
 
     /** "versions 1..3", "only version 1", "versions 1, 2, 5". */
     static String describeVersions(Collection<Integer> versions) {
-        List<Integer> sorted = new ArrayList<>(new TreeSet<>(versions));
-        if (sorted.isEmpty()) {
-            return "no versions";
-        }
-        if (sorted.size() == 1) {
-            return "only version " + sorted.get(0);
-        }
-        int first = sorted.get(0);
-        int last = sorted.get(sorted.size() - 1);
-        if (last - first + 1 == sorted.size()) {
-            return "versions " + first + ".." + last;
-        }
-        return "versions " + list(sorted);
+        return dev.promptopt.core.internal.VersionText.describe(versions);
     }
 
     /** A copy of the version carrying the aliases that point at it. */

@@ -1,6 +1,7 @@
 package dev.promptopt.core.local;
 
 import dev.promptopt.core.internal.AtomicFiles;
+import dev.promptopt.core.internal.ObjectKeys;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -15,25 +16,11 @@ final class RelativeKeys {
 
     /** Why the key is refused, or empty when it is fine; {@code root} must be absolute and normalized. */
     static Optional<String> problem(Path root, String key) {
-        if (key == null || key.isEmpty()) {
-            return Optional.of("the key is empty");
-        }
-        if (key.indexOf('\\') >= 0) {
-            return Optional.of("backslashes are not allowed, use '/' to separate folders");
-        }
-        if (key.startsWith("/")) {
-            return Optional.of("absolute keys are not allowed, keys are relative to the store");
-        }
-        if (key.indexOf('\0') >= 0) {
-            return Optional.of("NUL characters are not allowed");
+        Optional<String> syntax = ObjectKeys.problem(key);
+        if (syntax.isPresent()) {
+            return syntax;
         }
         for (String segment : key.split("/", -1)) {
-            if (segment.isEmpty()) {
-                return Optional.of("empty segments ('//' or a trailing '/') are not allowed");
-            }
-            if (segment.equals("..") || segment.equals(".")) {
-                return Optional.of("'" + segment + "' segments are not allowed");
-            }
             if (segment.startsWith(AtomicFiles.TEMP_PREFIX)) {
                 return Optional.of("names starting with '" + AtomicFiles.TEMP_PREFIX + "' are reserved for temporary files");
             }

@@ -1,6 +1,7 @@
 package dev.promptopt.core.internal.judges;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.promptopt.core.internal.scorers.Texts;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptopt.ChatMessage;
 import dev.promptopt.Example;
@@ -8,7 +9,6 @@ import dev.promptopt.Feedback;
 import dev.promptopt.LanguageModel;
 import dev.promptopt.ModelResponse;
 import dev.promptopt.Scorer;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,23 +82,7 @@ abstract class LlmJudge implements Scorer {
     // ----- helpers shared by the judges ---------------------------------------------------------
 
     static String asText(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof CharSequence cs) {
-            return cs.toString();
-        }
-        if (value instanceof ModelResponse r) {
-            return r.text();
-        }
-        if (value instanceof Map<?, ?> || value instanceof Collection<?> || value instanceof Object[]) {
-            try {
-                return MAPPER.writeValueAsString(value);
-            } catch (JsonProcessingException e) {
-                return value.toString();
-            }
-        }
-        return value.toString();
+        return Texts.asText(value);
     }
 
     static String inputsBlock(Example example) {

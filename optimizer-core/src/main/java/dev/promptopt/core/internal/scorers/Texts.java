@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Turning outputs and references into text and numbers, and showing them in rationales. */
-final class Texts {
+public final class Texts {
     static final ObjectMapper MAPPER = JsonMapper.builder().build();
     /** How much of a text a rationale quotes; rationales feed reflection prompts, so keep them short. */
     static final int MAX_SHOWN = 200;
@@ -25,7 +25,7 @@ final class Texts {
     }
 
     /** The output as text: strings as they are, a model response's text, structures as JSON; null stays null. */
-    static String asText(Object value) {
+    public static String asText(Object value) {
         if (value == null) {
             return null;
         }
