@@ -208,7 +208,7 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
                 }
                 executor.execute(() -> {
                     try {
-                        ExampleResult r = evaluateOne(candidate, example);
+                        ExampleResult r = evaluateOne(candidate, fp, example);
                         spend(consumed);
                         created.complete(r);
                     } catch (Throwable t) {
@@ -295,7 +295,7 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
                 + ": " + first.error() + ". The checkpoint is intact: fix the cause and resume the run.", null);
     }
 
-    private ExampleResult evaluateOne(PromptSet candidate, Example example) {
+    private ExampleResult evaluateOne(PromptSet candidate, String fp, Example example) {
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
         long t0 = nanoClock.getAsLong();
@@ -309,7 +309,7 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
                 for (Scorer s : scorers) {
                     fb.put(s.name(), Feedback.fail(error));
                 }
-                return recorded(candidate, new ExampleResult(example, null, fb, 0.0, error, nanoClock.getAsLong() - t0, false));
+                return recorded(fp, new ExampleResult(example, null, fb, 0.0, error, nanoClock.getAsLong() - t0, false));
             }
             Map<String, Feedback> fb = new LinkedHashMap<>();
             String error = null;
@@ -324,20 +324,20 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
                 }
             }
             double score = error == null ? aggregation.aggregate(fb) : 0.0;
-            return recorded(candidate, new ExampleResult(example, output, fb, score, error, nanoClock.getAsLong() - t0, false));
+            return recorded(fp, new ExampleResult(example, output, fb, score, error, nanoClock.getAsLong() - t0, false));
         } finally {
             inFlight.decrementAndGet();
         }
     }
 
-    private ExampleResult recorded(PromptSet candidate, ExampleResult r) {
+    private ExampleResult recorded(String fp, ExampleResult r) {
         if (r.failed()) {
             int streak = failureStreak.incrementAndGet();
             log.debug("{} failed ({} in a row): {}", r.example().describe(), streak, r.error());
         } else {
             failureStreak.set(0);
             if (journal != null) {
-                journal.append(Fingerprints.of(candidate), r);
+                journal.append(fp, r);
             }
         }
         return r;
