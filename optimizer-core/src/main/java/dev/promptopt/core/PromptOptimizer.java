@@ -501,7 +501,7 @@ public final class PromptOptimizer {
 
         /**
          * Where the run reads the dollars its models have cost so far (e.g. {@code usageMeter::totalCost} of
-         * optimizer-langchain4j's UsageMeter); needed for a dollar budget, and reported in the result as
+         * {@link dev.promptopt.core.cost.UsageMeter}); needed for a dollar budget, and reported in the result as
          * {@code costUsd}. Include every model the run pays for: target, judges, reflection.
          */
         public Builder costSource(DoubleSupplier costSource) {

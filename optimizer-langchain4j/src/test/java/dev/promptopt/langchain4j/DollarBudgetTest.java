@@ -1,5 +1,8 @@
 package dev.promptopt.langchain4j;
 
+import dev.promptopt.core.cost.UsageMeter;
+import dev.promptopt.core.cost.CostTable;
+import dev.promptopt.core.cost.ModelRole;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,8 @@
 package dev.promptopt.core.managed;
 
+import dev.promptopt.core.cost.ModelRole;
+import dev.promptopt.core.cost.UsageMeter;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptopt.Budget;
@@ -175,7 +178,7 @@ public final class Executions {
     /** Everything a run needs, resolved and checked. */
     record Plan(OptimizationConfig config, PromptRegistry registry, PromptVersion base, Dataset train, Dataset test,
                 Scorer scorer, Map<String, LanguageModel> targets, LanguageModel baseModel, LanguageModel reflection,
-                OptimizerFactory factory, RunTracker tracker, List<Example> fewShot) {
+                OptimizerFactory factory, RunTracker tracker, List<Example> fewShot, LanguageModel judge) {
     }
 
     Plan prepare(OptimizationConfig c, String id) {
@@ -243,7 +246,8 @@ public final class Executions {
         }
         RunTracker tracker = this.tracker != null ? this.tracker
                 : c.tracking() != null ? RunTracker.inDirectory(c.tracking()) : RunTracker.none();
-        Plan plan = new Plan(c, registry, base, train, test, scorer, targets, baseModel, reflection, factory, tracker, fewShot);
+        Plan plan = new Plan(c, registry, base, train, test, scorer, targets, baseModel, reflection, factory, tracker, fewShot,
+                judge);
         if (problems.isEmpty()) {
             // Every target's run is built (and so checked: variables against data, scorer needs) before any call.
             for (int i = 0; i < c.targetModels().size(); i++) {
@@ -263,10 +267,6 @@ public final class Executions {
         if (!problems.isEmpty()) {
             throw InvalidInputException.of("configuration " + c.source() + " cannot run", problems);
         }
-        if (c.maxDollars() != null) {
-            log.info("budget.maxDollars {} per target model is recorded; models on the classpath report no cost to enforce it with",
-                    c.maxDollars());
-        }
         return plan;
     }
 
@@ -278,12 +278,19 @@ public final class Executions {
         boolean baseline = runId.endsWith("-0");
         PromptRegistry registry = baseline ? plan.registry()
                 : new MappingRegistry(plan.registry(), baseName, c.targetPromptMapping().get(modelUri), t -> withFewShot(t, plan.fewShot()));
+        // A dollar budget meters every model this run pays for (target, judge, reflection).
+        UsageMeter meter = !baseline && c.maxDollars() != null ? new UsageMeter(c.prices()) : null;
+        LanguageModel target = meter == null ? model : meter.meter(model, ModelRole.TASK);
+        Scorer scorer = meter == null || plan.judge() == null ? plan.scorer()
+                : Metrics.create(c.optimizationMetric(), meter.meter(plan.judge(), ModelRole.JUDGE));
+        LanguageModel reflection = meter == null || plan.reflection() == null ? plan.reflection()
+                : meter.meter(plan.reflection(), ModelRole.REFLECTION);
         PromptOptimizer.Builder b = PromptOptimizer.builder()
                 .registry(registry)
                 .prompts(plan.base().uri())
-                .predictFn(predictFn(baseName, model, plan.fewShot()))
+                .predictFn(predictFn(baseName, target, plan.fewShot()))
                 .trainData(plan.train())
-                .scorers(plan.scorer())
+                .scorers(scorer)
                 .maxConcurrency(c.maxConcurrency())
                 .seed(c.seed())
                 .runDirectory(runDirectory)
@@ -295,8 +302,13 @@ public final class Executions {
         if (baseline) {
             b.optimizer(new BaselineOnly()).budget(Budget.metricCalls(Math.max(1, plan.test().size())));
         } else {
-            b.optimizer(plan.factory().create(new OptimizerFactory.Spec(baseName, c.optimizerOptions(), plan.reflection(), c.seed())))
-                    .budget(Budget.metricCalls(c.maxMetricCalls()));
+            Budget budget = Budget.metricCalls(c.maxMetricCalls());
+            if (meter != null) {
+                budget = budget.withMaxCost(c.maxDollars());
+                b.costSource(meter::totalCost);
+            }
+            b.optimizer(plan.factory().create(new OptimizerFactory.Spec(baseName, c.optimizerOptions(), reflection, c.seed())))
+                    .budget(budget);
         }
         return resume ? b.resume(runId) : b.runId(runId);
     }

@@ -1,5 +1,7 @@
 package dev.promptopt.core.managed;
 
+import dev.promptopt.core.cost.CostTable;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,7 +40,8 @@ import java.util.regex.Pattern;
  *   "includeFewShotExamples": false, "fewShotExamples": 3,
  *   "prototypeMode": false,
  *   "optimizer": "gepa", "optimizerOptions": {"reflectionMinibatchSize": "3"},
- *   "budget": {"maxMetricCalls": 300, "maxDollars": 5.0},       // per target model
+ *   "budget": {"maxMetricCalls": 300, "maxDollars": 5.0,        // per target model
+ *              "prices": {"my-model": {"input": 0.5, "output": 1.5}}},  // USD per 1M tokens, added to the defaults
  *   "reflectionModel": "openai:/gpt-4o", "judgeModel": "openai:/gpt-4o",
  *   "maxConcurrency": 8, "seed": 0,
  *   "registry": "prompts",                               // folder of the embedded registry, relative to this file
@@ -50,15 +53,15 @@ import java.util.regex.Pattern;
  * <p>{@code objectStores} may also be the path of a JSON file holding the same object (see {@link ObjectStores}).
  * Defaults: {@code optimizer} gepa, {@code budget.maxMetricCalls} 300, {@code maxConcurrency} 8, {@code seed} 0,
  * {@code registry} {@code prompts}, {@code objectStores} a local store {@code store} as default, each target's
- * prompt name {@code <basePrompt name>-<provider>-<model>}. {@code budget.maxDollars} is validated and recorded;
- * it is enforced once models report cost.
+ * prompt name {@code <basePrompt name>-<provider>-<model>}. {@code budget.maxDollars} is enforced per target model from
+ * the tokens every model reports, priced by {@code CostTable.defaults()} (unknown and local models cost nothing).
  */
 public final class OptimizationConfig {
     static final Set<String> KEYS = Set.of("basePrompt", "baseModel", "dataset", "trainDataset", "testDataset",
             "optimizationMetric", "customMetricId", "targetModels", "targetPromptMapping", "includeFewShotExamples",
             "fewShotExamples", "prototypeMode", "optimizer", "optimizerOptions", "budget", "reflectionModel",
             "judgeModel", "maxConcurrency", "seed", "registry", "objectStores", "tracking");
-    static final Set<String> BUDGET_KEYS = Set.of("maxMetricCalls", "maxDollars");
+    static final Set<String> BUDGET_KEYS = Set.of("maxMetricCalls", "maxDollars", "prices");
     public static final int MAX_TARGET_MODELS = 4;
     public static final int MIN_ROWS = 25;
     public static final int MIN_ROWS_PROTOTYPE = 3;
@@ -84,6 +87,7 @@ public final class OptimizationConfig {
     private final Map<String, String> optimizerOptions;
     private final long maxMetricCalls;
     private final Double maxDollars;
+    private final CostTable prices;
     private final String reflectionModel;
     private final String judgeModel;
     private final int maxConcurrency;
@@ -111,6 +115,7 @@ public final class OptimizationConfig {
         this.optimizerOptions = Collections.unmodifiableMap(new LinkedHashMap<>(p.optimizerOptions));
         this.maxMetricCalls = p.maxMetricCalls;
         this.maxDollars = p.maxDollars;
+        this.prices = p.prices;
         this.reflectionModel = p.reflectionModel;
         this.judgeModel = p.judgeModel;
         this.maxConcurrency = p.maxConcurrency;
@@ -242,6 +247,11 @@ public final class OptimizationConfig {
         return maxDollars;
     }
 
+    /** The prices a dollar budget is counted with: the defaults plus {@code budget.prices}. */
+    public CostTable prices() {
+        return prices;
+    }
+
     public String reflectionModel() {
         return reflectionModel;
     }
@@ -320,6 +330,7 @@ public final class OptimizationConfig {
         final Map<String, String> optimizerOptions = new LinkedHashMap<>();
         long maxMetricCalls = DEFAULT_MAX_METRIC_CALLS;
         Double maxDollars;
+        CostTable prices = CostTable.defaults();
         String reflectionModel;
         String judgeModel;
         int maxConcurrency = 8;
@@ -596,6 +607,23 @@ public final class OptimizationConfig {
                 } else {
                     maxDollars = dollars.asDouble();
                 }
+            }
+            JsonNode table = b.get("prices");
+            if (table != null) {
+                if (!table.isObject()) {
+                    problems.add("budget.prices: expected {\"<model>\": {\"input\": 0.5, \"output\": 1.5}} (USD per 1M tokens), found " + table);
+                    return;
+                }
+                table.fields().forEachRemaining(e -> {
+                    JsonNode in = e.getValue().get("input");
+                    JsonNode out = e.getValue().get("output");
+                    if (in == null || out == null || !in.isNumber() || !out.isNumber() || in.asDouble() < 0 || out.asDouble() < 0) {
+                        problems.add("budget.prices." + e.getKey() + ": expected {\"input\": <USD per 1M tokens >= 0>, "
+                                + "\"output\": <USD per 1M tokens >= 0>}, found " + e.getValue());
+                    } else {
+                        prices = prices.with(e.getKey(), in.asDouble(), out.asDouble());
+                    }
+                });
             }
         }
 

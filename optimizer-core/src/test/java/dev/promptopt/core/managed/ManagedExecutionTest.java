@@ -1,6 +1,7 @@
 package dev.promptopt.core.managed;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -115,5 +116,35 @@ class ManagedExecutionTest {
         assertThat(user).startsWith("Text: {{?text}}\n\nExamples:\nInput: {\"text\":");
         assertThat(user.split("\nInput: ")).hasSize(3);
         assertThat(good.template().variables()).containsExactly("text");
+    }
+
+    @Test
+    void aDollarBudgetStopsATargetBeforeItsPricedCallsPassTheLimit() {
+        ManagedFixture f = ManagedFixture.in(dir);
+        ObjectNode c = f.config();
+        // 2 tokens a call at $50,000 per 1M tokens: $0.10 a call for scripted:/good; scripted:/bad stays free.
+        ObjectNode budget = c.putObject("budget").put("maxMetricCalls", 100).put("maxDollars", 1.0);
+        budget.putObject("prices").putObject("scripted:/good").put("input", 50_000).put("output", 50_000);
+        OptimizationConfig config = OptimizationConfig.load(f.write(c));
+        Executions executions = Executions.builder(config.buildStores()).workDirectory(dir.resolve("work")).build();
+
+        ExecutionState end = executions.create(config, "exec-dollars").run();
+
+        assertThat(end.status()).isEqualTo(ExecutionStatus.COMPLETED);
+        ExecutionState.TargetProgress good = end.targets().get(0);
+        // The seed's 6 validation calls cost $0.60; the next batch of 6 would reach $1.20, so it never starts.
+        assertThat(good.metricCallsUsed()).isEqualTo(6);
+        assertThat(good.registered()).isNull();
+        assertThat(end.targets().get(1).registered()).isEqualTo("prompts:/qa-bad/1");
+    }
+
+    @Test
+    void badPricesAreRejectedNamingTheModel() {
+        ManagedFixture f = ManagedFixture.in(dir);
+        ObjectNode c = f.config();
+        c.putObject("budget").put("maxDollars", 1.0).putObject("prices").putObject("scripted:/good").put("input", -1);
+        assertThatThrownBy(() -> OptimizationConfig.load(f.write(c)))
+                .isInstanceOf(dev.promptopt.InvalidInputException.class)
+                .hasMessageContaining("budget.prices.scripted:/good: expected {\"input\": <USD per 1M tokens >= 0>");
     }
 }

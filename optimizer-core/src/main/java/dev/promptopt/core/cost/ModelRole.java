@@ -1,4 +1,4 @@
-package dev.promptopt.langchain4j;
+package dev.promptopt.core.cost;
 
 /**
  * What a model call was for, so usage and cost can be reported per role.

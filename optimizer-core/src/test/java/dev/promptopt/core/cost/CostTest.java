@@ -1,4 +1,4 @@
-package dev.promptopt.langchain4j;
+package dev.promptopt.core.cost;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package dev.promptopt.langchain4j;
+package dev.promptopt.core.cost;
 
 import dev.promptopt.TokenUsage;
 import java.util.Collections;
