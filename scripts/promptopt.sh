@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The managed-run CLI (run / status / resume / cancel), with GEPA, the model providers and the S3 store on
-# its classpath.
+# The managed-run CLI (run / status / resume / cancel) from its runnable jar, built on first use.
 #   scripts/promptopt.sh run config.json
 #   scripts/promptopt.sh status <id> --config config.json
+# The jar itself: java -jar optimizer-cli/target/promptopt.jar ...
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-(cd "$root" && mvn -q -B -ntp -pl examples -am package -DskipTests dependency:build-classpath \
-  -Dmdep.outputFile=target/run-classpath.txt -Dmdep.includeScope=runtime)
-exec java -cp "$root/examples/target/classes:$(cat "$root/examples/target/run-classpath.txt")" \
-  dev.promptopt.core.managed.Cli "$@"
+jar="$root/optimizer-cli/target/promptopt.jar"
+if [ ! -f "$jar" ] || [ -n "$(find "$root" -path '*/src/main/*' -newer "$jar" -print -quit)" ]; then
+  (cd "$root" && mvn -q -B -ntp -pl optimizer-cli -am package -DskipTests)
+fi
+exec java -jar "$jar" "$@"

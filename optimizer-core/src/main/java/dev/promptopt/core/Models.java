@@ -19,6 +19,9 @@ import java.util.TreeSet;
  * LanguageModel local = Models.resolve("local:/smollm2-135m", Map.of("temperature", "0"));
  * }</pre>
  *
+ * <p>Options may also ride in the URI, {@code local:/smollm2-135m?maxTokens=64}, which is how configuration
+ * files set them; options passed in the map win.
+ *
  * <p>When two providers claim the same scheme, resolution fails naming both, unless the system
  * property {@code promptopt.provider.<scheme>} names the class to use.
  */
@@ -31,6 +34,21 @@ public final class Models {
     }
 
     public static LanguageModel resolve(String uri, Map<String, String> options) {
+        int query = uri == null ? -1 : uri.indexOf('?');
+        if (query >= 0) {
+            // "local:/smollm2-135m?maxTokens=64&temperature=0": options in the URI, for configuration files.
+            Map<String, String> merged = new java.util.LinkedHashMap<>();
+            for (String pair : uri.substring(query + 1).split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new InvalidInputException("invalid model URI '" + uri + "': option '" + pair
+                            + "' is not <name>=<value>");
+                }
+                merged.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+            merged.putAll(options);
+            return resolve(uri.substring(0, query), merged);
+        }
         int sep = uri == null ? -1 : uri.indexOf(":/");
         if (sep <= 0 || sep + 2 >= uri.length()) {
             throw new InvalidInputException("invalid model URI '" + uri + "': expected <provider>:/<model>, e.g. openai:/gpt-4o-mini");

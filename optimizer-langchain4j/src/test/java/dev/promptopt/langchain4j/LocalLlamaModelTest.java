@@ -82,6 +82,20 @@ class LocalLlamaModelTest {
     }
 
     @Test
+    void optionsCanRideInTheModelUriAsConfigurationFilesWriteThem() {
+        LanguageModel resolved = Models.resolve("local:/smollm2-135m?maxTokens=3&threads=2");
+        try {
+            assertThat(resolved.chat("Tell me a long story about the sea.").usage().outputTokens()).isBetween(1L, 4L);
+        } finally {
+            ((LocalLlamaModel) resolved).close();
+        }
+        assertThatThrownBy(() -> Models.resolve("local:/smollm2-135m?maxTokens"))
+                .hasMessageContaining("option 'maxTokens' is not <name>=<value>");
+        assertThatThrownBy(() -> Models.resolve("local:/smollm2-135m?colour=blue"))
+                .hasMessageContaining("colour");
+    }
+
+    @Test
     void aMissingModelFileNamesTheFetchScript() {
         assertThatThrownBy(() -> LocalLlamaModel.builder().modelPath(Path.of("/nonexistent/model.gguf")).build())
                 .isInstanceOf(ModelException.class)
