@@ -46,8 +46,9 @@ public sealed interface OptimizationEvent {
     record CandidateRejected(int iteration, String reason) implements OptimizationEvent {
     }
 
-    /** Budget use after a batch. */
-    record BudgetUpdated(long metricCallsUsed, Long maxMetricCalls, Duration elapsed) implements OptimizationEvent {
+    /** Budget use after a batch; {@code costUsd} is NaN when the run has no cost source. */
+    record BudgetUpdated(long metricCallsUsed, Long maxMetricCalls, Duration elapsed, double costUsd)
+            implements OptimizationEvent {
     }
 
     /** The run ended. */

@@ -21,6 +21,7 @@ public final class ConsoleProgressListener implements OptimizationListener {
     private double best = Double.NaN;
     private long calls;
     private Long maxCalls;
+    private double cost = Double.NaN;
     private long lastPrintNanos;
 
     private ConsoleProgressListener(PrintStream out, boolean redraw) {
@@ -60,6 +61,7 @@ public final class ConsoleProgressListener implements OptimizationListener {
             status(true);
         } else if (event instanceof OptimizationEvent.BudgetUpdated b) {
             calls = b.metricCallsUsed();
+            cost = b.costUsd();
             status(false);
         } else if (event instanceof OptimizationEvent.RunFinished f) {
             calls = f.metricCalls();
@@ -84,8 +86,9 @@ public final class ConsoleProgressListener implements OptimizationListener {
             int filled = (int) Math.min(width, calls * width / Math.max(1, maxCalls));
             bar = "[" + "#".repeat(filled) + "-".repeat(width - filled) + "] ";
         }
-        line(String.format(Locale.ROOT, "%smetric calls %s | iteration %d | best %s (seed %s)", bar, budget,
-                iteration, score(best), score(seedScore)), false);
+        String dollars = Double.isNaN(cost) ? "" : String.format(Locale.ROOT, " | $%.4f", cost);
+        line(String.format(Locale.ROOT, "%smetric calls %s | iteration %d | best %s (seed %s)%s", bar, budget,
+                iteration, score(best), score(seedScore), dollars), false);
     }
 
     private static String score(double v) {

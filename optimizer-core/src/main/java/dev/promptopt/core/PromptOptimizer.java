@@ -24,6 +24,7 @@ import dev.promptopt.RunTracker;
 import dev.promptopt.Scorer;
 import dev.promptopt.StopReason;
 import dev.promptopt.TrackedRun;
+import dev.promptopt.core.cost.UsageMeter;
 import dev.promptopt.core.internal.JsonSupport;
 import dev.promptopt.core.internal.engine.EvaluationEngine;
 import dev.promptopt.core.internal.engine.Fingerprints;
@@ -220,7 +221,7 @@ public final class PromptOptimizer {
         Duration elapsed = eng.stops().elapsed();
         OptimizationResult result = new OptimizationResult(ctx.runId(), b.optimizer.name(), seedVersions, registered,
                 outcome.best(), initial, finalScore, baseline.meanByScorer(), fin.meanByScorer(), outcome.candidates(),
-                outcome.bestIndex(), eng.metricCallsUsed(), outcome.stopReason(), elapsed, details(outcome, eng));
+                outcome.bestIndex(), eng.metricCallsUsed(), outcome.stopReason(), elapsed, details(outcome, eng, b.usageMeter));
 
         JsonSupport.writeJson(runDir.resolve("result.json"), ResultRecords.toJson(result));
         HtmlReport.of(result).writeTo(runDir);
@@ -234,11 +235,18 @@ public final class PromptOptimizer {
         return result;
     }
 
-    private static Map<String, Object> details(OptimizerOutcome outcome, EvaluationEngine eng) {
+    private static Map<String, Object> details(OptimizerOutcome outcome, EvaluationEngine eng, UsageMeter meter) {
         Map<String, Object> details = new LinkedHashMap<>(outcome.details());
         double cost = eng.stops().costUsd();
         if (!Double.isNaN(cost)) {
             details.put("costUsd", cost);
+        }
+        if (meter != null) {
+            Map<String, Object> usage = new LinkedHashMap<>();
+            meter.snapshot().forEach((role, u) -> usage.put(role.name().toLowerCase(java.util.Locale.ROOT), Map.of(
+                    "calls", u.calls(), "inputTokens", u.tokens().inputTokens(), "outputTokens", u.tokens().outputTokens(),
+                    "costUsd", u.cost())));
+            details.put("usage", usage);
         }
         return details;
     }
@@ -298,6 +306,14 @@ public final class PromptOptimizer {
         tracked.logMetric("metric_calls", r.metricCalls(), 0);
         if (r.details().get("costUsd") instanceof Double cost) {
             tracked.logMetric("cost_usd", cost, 0);
+        }
+        if (r.details().get("usage") instanceof Map<?, ?> usage) {
+            usage.forEach((role, u) -> {
+                Map<?, ?> m = (Map<?, ?>) u;
+                tracked.logMetric("tokens_in." + role, ((Number) m.get("inputTokens")).doubleValue(), 0);
+                tracked.logMetric("tokens_out." + role, ((Number) m.get("outputTokens")).doubleValue(), 0);
+                tracked.logMetric("cost_usd." + role, ((Number) m.get("costUsd")).doubleValue(), 0);
+            });
         }
         for (CandidateRecord c : r.candidates()) {
             tracked.logMetric("eval_score", c.score(), c.index());
@@ -378,6 +394,7 @@ public final class PromptOptimizer {
         private boolean registerOnlyIfImproved = true;
         private LongSupplier nanoClock = System::nanoTime;
         private DoubleSupplier costSource;
+        private UsageMeter usageMeter;
 
         private Builder() {
         }
@@ -506,6 +523,17 @@ public final class PromptOptimizer {
          */
         public Builder costSource(DoubleSupplier costSource) {
             this.costSource = Objects.requireNonNull(costSource, "costSource");
+            return this;
+        }
+
+        /**
+         * The meter wrapping the run's models ({@code meter.meter(model, ModelRole.TASK)} and so on): it is the run's
+         * cost source, and its calls, tokens and dollars per role go into the result ({@code details.usage}) and
+         * the tracker ({@code tokens_in.<role>}, {@code tokens_out.<role>}, {@code cost_usd.<role>}).
+         */
+        public Builder usageMeter(UsageMeter meter) {
+            this.usageMeter = Objects.requireNonNull(meter, "meter");
+            this.costSource = meter::totalCost;
             return this;
         }
 

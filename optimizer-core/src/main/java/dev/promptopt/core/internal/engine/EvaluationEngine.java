@@ -257,7 +257,8 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
                 }
             }
             EvaluationBatch batch = new EvaluationBatch(candidate, results);
-            events.accept(new OptimizationEvent.BudgetUpdated(metricCalls.get(), stops.budget().maxMetricCalls(), stops.elapsed()));
+            events.accept(new OptimizationEvent.BudgetUpdated(metricCalls.get(), stops.budget().maxMetricCalls(), stops.elapsed(),
+                    stops.costUsd()));
             return batch;
         } finally {
             reserved.addAndGet(consumed.get() - reservation); // give back what was reserved but not spent

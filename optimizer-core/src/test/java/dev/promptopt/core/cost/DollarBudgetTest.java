@@ -1,8 +1,5 @@
-package dev.promptopt.langchain4j;
+package dev.promptopt.core.cost;
 
-import dev.promptopt.core.cost.UsageMeter;
-import dev.promptopt.core.cost.CostTable;
-import dev.promptopt.core.cost.ModelRole;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -49,13 +46,17 @@ class DollarBudgetTest {
     void aRunWithADollarBudgetStopsBeforePassingIt(@TempDir Path dir) {
         UsageMeter meter = new UsageMeter(prices);
         double limit = 0.0005;
-        OptimizationResult r = run(meter, Budget.dollars(limit), dir).costSource(meter::totalCost).run();
+        OptimizationResult r = run(meter, Budget.dollars(limit), dir).usageMeter(meter).run();
         assertThat(r.stopReason().kind()).isEqualTo(StopReason.Kind.COST);
         assertThat(meter.totalCost()).isPositive().isLessThanOrEqualTo(limit);
         // It spent most of what it was given: the next batch of 10 calls would have passed the limit.
         double perCall = meter.totalCost() / meter.calls(ModelRole.TASK);
         assertThat(meter.totalCost() + 10 * perCall).isGreaterThan(limit);
         assertThat((Double) r.details().get("costUsd")).isEqualTo(meter.totalCost());
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> usage = (Map<String, Map<String, Object>>) r.details().get("usage");
+        assertThat(usage.get("task")).containsEntry("calls", meter.calls(ModelRole.TASK))
+                .containsEntry("inputTokens", meter.usage(ModelRole.TASK).inputTokens());
     }
 
     @Test
