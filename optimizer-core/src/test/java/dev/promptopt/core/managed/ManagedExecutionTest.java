@@ -101,6 +101,23 @@ class ManagedExecutionTest {
     }
 
     @Test
+    void anExecutionResumesOnAnotherMachineFromTheStoreAlone() {
+        ManagedFixture f = ManagedFixture.in(dir);
+        OptimizationConfig config = OptimizationConfig.load(f.write(f.config()));
+        Executions first = Executions.builder(config.buildStores()).workDirectory(dir.resolve("work-a")).build();
+        Execution e = first.create(config, "exec-moved");
+        first.cancel("exec-moved");
+        assertThat(e.run().status()).isEqualTo(ExecutionStatus.STOPPED);
+
+        // A fresh work folder: everything the resume needs must come from the default store.
+        Executions second = Executions.builder(config.buildStores()).workDirectory(dir.resolve("work-b")).build();
+        ExecutionState end = second.resume("exec-moved").run();
+        assertThat(end.status()).isEqualTo(ExecutionStatus.COMPLETED);
+        assertThat(end.targets()).extracting(ExecutionState.TargetProgress::registered)
+                .containsExactly("prompts:/qa-good/1", "prompts:/qa-bad/1");
+    }
+
+    @Test
     void fewShotExamplesAreAppendedToTheRegisteredUserMessage() {
         ManagedFixture f = ManagedFixture.in(dir);
         ObjectNode c = f.config();
