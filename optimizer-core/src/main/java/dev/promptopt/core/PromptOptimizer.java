@@ -646,15 +646,20 @@ public final class PromptOptimizer {
         }
 
         private static Budget tighter(Budget a, Budget b) {
-            Long calls = a.maxMetricCalls() == null ? b.maxMetricCalls()
-                    : b.maxMetricCalls() == null ? a.maxMetricCalls() : Math.min(a.maxMetricCalls(), b.maxMetricCalls());
-            Duration time = a.maxWallTime() == null ? b.maxWallTime()
-                    : b.maxWallTime() == null ? a.maxWallTime()
-                    : (a.maxWallTime().compareTo(b.maxWallTime()) <= 0 ? a.maxWallTime() : b.maxWallTime());
             Path stop = a.stopFile() != null ? a.stopFile() : b.stopFile();
-            Double cost = a.maxCostUsd() == null ? b.maxCostUsd()
-                    : b.maxCostUsd() == null ? a.maxCostUsd() : Math.min(a.maxCostUsd(), b.maxCostUsd());
-            return new Budget(calls, time, stop, cost);
+            return new Budget(min(a.maxMetricCalls(), b.maxMetricCalls()), min(a.maxWallTime(), b.maxWallTime()), stop,
+                    min(a.maxCostUsd(), b.maxCostUsd()));
+        }
+
+        /** The smaller limit, null meaning none (written out: a conditional mixing Long and long unboxes null). */
+        private static <T extends Comparable<T>> T min(T x, T y) {
+            if (x == null) {
+                return y;
+            }
+            if (y == null) {
+                return x;
+            }
+            return x.compareTo(y) <= 0 ? x : y;
         }
     }
 }

@@ -131,6 +131,32 @@ class PromptOptimizerValidationTest {
     }
 
     @Test
+    void theBuildersBudgetAndTheOptimizersCombineLimitByLimit() {
+        Optimizer hill = new HillClimbOptimizer("sentiment", List.of("x"));
+        Optimizer withOwnBudget = new Optimizer() {
+            @Override
+            public String name() {
+                return hill.name();
+            }
+
+            @Override
+            public OptimizerOutcome optimize(OptimizationContext context) {
+                return hill.optimize(context);
+            }
+
+            @Override
+            public java.util.Optional<Budget> budget() {
+                return java.util.Optional.of(Budget.metricCalls(40));
+            }
+        };
+        PromptOptimizer p = valid().optimizer(withOwnBudget).budget(Budget.wallTime(java.time.Duration.ofMinutes(2))).build();
+        assertThat(p.budget()).isEqualTo(new Budget(40L, java.time.Duration.ofMinutes(2), null, null));
+        PromptOptimizer q = valid().optimizer(withOwnBudget).budget(Budget.metricCalls(30).withMaxCost(2.0))
+                .costSource(() -> 0.0).build();
+        assertThat(q.budget()).isEqualTo(new Budget(30L, null, null, 2.0));
+    }
+
+    @Test
     void concurrencyZeroIsRejected() {
         assertThatThrownBy(() -> valid().maxConcurrency(0)).isInstanceOf(InvalidInputException.class)
                 .hasMessage("maxConcurrency must be >= 1, found 0");
