@@ -1,6 +1,5 @@
 package dev.promptopt.examples;
 
-import dev.promptopt.Budget;
 import dev.promptopt.Dataset;
 import dev.promptopt.Example;
 import dev.promptopt.LanguageModel;
@@ -11,6 +10,7 @@ import dev.promptopt.PromptSet;
 import dev.promptopt.PromptTemplate;
 import dev.promptopt.PromptVersion;
 import dev.promptopt.RunTracker;
+import dev.promptopt.Scorer;
 import dev.promptopt.core.ConsoleProgressListener;
 import dev.promptopt.core.Evaluation;
 import dev.promptopt.core.EvaluationResult;
@@ -28,7 +28,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Model migration, the MLflow way, in Java and offline on embedded defaults: keep a prompt working when the
@@ -49,12 +48,15 @@ import java.util.Set;
  *
  * <p><b>Offline, both roles are the same small model</b> ({@code local:/smollm2-135m}, SmolLM2-135M-Instruct
  * in-process through llama.cpp). So that there is something to migrate, the original role then runs with a richer
- * instruction than the registered prompt (standing in for a stronger model that needed less help); the target model
+ * (few-shot) prompt than the registered prompt (standing in for a stronger model that needed less help); the target model
  * starts from the registered prompt. With API keys set you migrate for real, e.g. from {@code openai:/gpt-4o} to
  * {@code openai:/gpt-4o-mini}; then both roles use the registered prompt, as production did.
  *
- * <p>The judge is a real LLM judge ({@code Scorers.equivalence(judge)}), by default the target model. A 135M model
- * is a weak judge and a weak reflector: expect noisy verdicts and few accepted rewrites offline. The printed scores
+ * <p>The judge is a real LLM judge ({@code Scorers.equivalence(judge)}) whenever {@code PROMPTOPT_JUDGE_MODEL} is set
+ * or the target is hosted (then the target model judges by default). Offline with no judge named, the example uses
+ * a clearly labelled deterministic stand-in, {@code equivalence-offline-stand-in} (lenient exact match of the labels):
+ * SmolLM2-135M as a judge answers in prose without a readable verdict, so every score would be 0. It is also a weak
+ * reflector: expect few accepted rewrites offline. The printed scores
  * are what the run measured; alongside them the example prints the plain exact-match agreement with the original
  * outputs, which needs no judge.
  *
@@ -78,11 +80,11 @@ import java.util.Set;
  * }</pre>
  */
 public final class ModelMigration {
-    /** What the original role is told when it is the same model as the target (offline). */
-    static final String RICHER_PROMPT = "You are a careful sentiment analyst. Read the text and decide how its author "
-            + "feels. Praise, satisfaction or joy is positive; complaints, disappointment or anger are negative; plain "
-            + "facts, schedules and instructions with no feeling are neutral. Answer with exactly one word: positive, "
-            + "negative or neutral.\nText: {{text}}\nSentiment:";
+    /** What the original role is told when it is the same model as the target (offline): a few-shot prompt. */
+    static final String RICHER_PROMPT = "Text: I love it, best purchase ever!\nSentiment: positive\n\n"
+            + "Text: The food was cold and the waiter was rude.\nSentiment: negative\n\n"
+            + "Text: The store opens at 9 am on weekdays.\nSentiment: neutral\n\n"
+            + "Text: {{text}}\nSentiment:";
 
     private static final List<String> NEW_INPUTS = List.of(
             "The hotel room was spotless and the staff went out of their way to help us.",
@@ -98,6 +100,9 @@ public final class ModelMigration {
         String originalUri = env("PROMPTOPT_ORIGINAL_MODEL", "local:/smollm2-135m");
         String targetUri = env("PROMPTOPT_TARGET_MODEL", "local:/smollm2-135m");
         String judgeUri = env("PROMPTOPT_JUDGE_MODEL", targetUri);
+        // SmolLM2-135M cannot write a readable verdict (measured: every answer unparseable, so every score 0). Offline,
+        // unless a judge is named explicitly, a deterministic stand-in compares labels instead, and says so.
+        boolean standInJudge = env("PROMPTOPT_JUDGE_MODEL", "").isEmpty() && judgeUri.startsWith("local:");
         String reflectionUri = env("PROMPTOPT_REFLECTION_MODEL", targetUri);
         long budget = Long.parseLong(env("PROMPTOPT_MAX_METRIC_CALLS", "40"));
         Duration wallTime = Duration.ofMinutes(Long.parseLong(env("PROMPTOPT_MAX_MINUTES", "4")));
@@ -113,7 +118,14 @@ public final class ModelMigration {
         // A label needs few tokens; a judge's JSON verdict and a rewritten instruction need more.
         LanguageModel original = Models.resolve(originalUri, localOptions(originalUri, "64"));
         LanguageModel target = sameModel ? original : Models.resolve(targetUri, localOptions(targetUri, "64"));
-        LanguageModel judge = Models.resolve(judgeUri, localOptions(judgeUri, "160"));
+        LanguageModel judge = standInJudge ? null : Models.resolve(judgeUri, localOptions(judgeUri, "160"));
+        Scorer scorer = standInJudge
+                ? Scorers.named("equivalence-offline-stand-in", Scorers.exactMatch(MatchOptions.lenient()))
+                : Scorers.equivalence(judge);
+        if (standInJudge) {
+            out.println("Judge: OFFLINE STAND-IN (lenient exact match of the labels), not an LLM. The 135M local model "
+                    + "cannot write a readable verdict; set PROMPTOPT_JUDGE_MODEL to use a real equivalence judge.");
+        }
         LanguageModel reflector = Models.resolve(reflectionUri, localOptions(reflectionUri, "768"));
 
         // The application code, one function per model: render the prompt, call the model, read a label.
@@ -129,7 +141,7 @@ public final class ModelMigration {
         if (traces.read(experiment).isEmpty()) {
             List<Example> inputs = SentimentOptimization.loadDataset().examples();
             out.printf("Capturing the original model's answers to %d inputs into %s%s%n", inputs.size(),
-                    traces.file(experiment), sameModel ? " (offline: same model as the target, with a richer instruction)" : "");
+                    traces.file(experiment), sameModel ? " (offline: same model as the target, with a richer few-shot prompt)" : "");
             PredictFn traced = traces.wrap(originalPredict, experiment);
             for (Example e : inputs) {
                 try {
@@ -151,17 +163,20 @@ public final class ModelMigration {
         // 4. Optimize the registered prompt for the target model.
         out.printf("Optimizing %s for %s on %d training / %d validation examples, budget %d metric calls or %s%n",
                 seed.uri(), targetUri, split.train().size(), split.validation().size(), budget, wallTime);
-        boolean allLocal = Set.of(originalUri, targetUri, judgeUri, reflectionUri).stream().allMatch(u -> u.startsWith("local:"));
+        boolean allLocal = java.util.stream.Stream.of(originalUri, targetUri, judgeUri, reflectionUri).allMatch(u -> u.startsWith("local:"));
         OptimizationResult result = PromptOptimizer.builder()
                 .registry(registry)
                 .prompts(seed.uri())
                 .predictFn(targetPredict)
                 .trainData(split.train())
                 .validationData(split.validation())
-                .scorers(Scorers.equivalence(judge))
+                .scorers(scorer)
                 .optimizer(new Gepa(Gepa.options().reflectionModel(reflector).maxMetricCalls(budget)
-                        .noImprovementIterations(4)))
-                .budget(Budget.wallTime(wallTime))
+                        .noImprovementIterations(4)
+                        // The wall-time limit, as part of GEPA's own budget (a Budget with maxWallTime). Not through
+                        // .budget(Budget.wallTime(..)): combining it with GEPA's budget currently fails with a
+                        // NullPointerException in PromptOptimizer.Builder.tighter (unboxing of a null maxCostUsd).
+                        .timeout(wallTime)))
                 .maxConcurrency(allLocal ? 1 : 4)   // one in-process model answers one call at a time
                 .seed(7)
                 .runDirectory(workdir.resolve("runs"))
@@ -171,8 +186,8 @@ public final class ModelMigration {
                 .run();
 
         out.println();
-        out.printf(Locale.ROOT, "Baseline (seed prompt, target model) equivalence to the original: %.3f%n", result.initialScore());
-        out.printf(Locale.ROOT, "Best candidate equivalence to the original:                      %.3f  (%d candidates, %d metric calls, %s)%n",
+        out.printf(Locale.ROOT, "Baseline (seed prompt, target model) %s score vs the original: %.3f%n", scorer.name(), result.initialScore());
+        out.printf(Locale.ROOT, "Best candidate score vs the original:                  %.3f  (%d candidates, %d metric calls, %s)%n",
                 result.finalScore(), result.candidates().size(), result.metricCalls(), result.stopReason().description());
 
         // 5. The application loads the prompt from the registry: the optimized version, or the seed.
@@ -207,8 +222,8 @@ public final class ModelMigration {
         out.printf(Locale.ROOT, "Total time: %.1f s%n", (System.nanoTime() - started) / 1e9);
 
         Map<LanguageModel, Boolean> closed = new IdentityHashMap<>();
-        for (LanguageModel m : List.of(original, target, judge, reflector)) {
-            if (closed.put(m, Boolean.TRUE) == null && m instanceof AutoCloseable c) {
+        for (LanguageModel m : java.util.Arrays.asList(original, target, judge, reflector)) {
+            if (m != null && closed.put(m, Boolean.TRUE) == null && m instanceof AutoCloseable c) {
                 closeQuietly(c);
             }
         }
