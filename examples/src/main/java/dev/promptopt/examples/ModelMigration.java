@@ -1,5 +1,6 @@
 package dev.promptopt.examples;
 
+import dev.promptopt.Budget;
 import dev.promptopt.Dataset;
 import dev.promptopt.Example;
 import dev.promptopt.LanguageModel;
@@ -172,11 +173,8 @@ public final class ModelMigration {
                 .validationData(split.validation())
                 .scorers(scorer)
                 .optimizer(new Gepa(Gepa.options().reflectionModel(reflector).maxMetricCalls(budget)
-                        .noImprovementIterations(4)
-                        // The wall-time limit, as part of GEPA's own budget (a Budget with maxWallTime). Not through
-                        // .budget(Budget.wallTime(..)): combining it with GEPA's budget currently fails with a
-                        // NullPointerException in PromptOptimizer.Builder.tighter (unboxing of a null maxCostUsd).
-                        .timeout(wallTime)))
+                        .noImprovementIterations(4)))
+                .budget(Budget.wallTime(wallTime))
                 .maxConcurrency(allLocal ? 1 : 4)   // one in-process model answers one call at a time
                 .seed(7)
                 .runDirectory(workdir.resolve("runs"))
