@@ -75,9 +75,9 @@ import java.util.Map;
  * </ul>
  *
  * <pre>{@code
- * scripts/run-migration-example.sh
+ * scripts/run-example.sh
  * OPENAI_API_KEY=... PROMPTOPT_ORIGINAL_MODEL=openai:/gpt-4o PROMPTOPT_TARGET_MODEL=openai:/gpt-4o-mini \
- *   PROMPTOPT_MAX_METRIC_CALLS=150 scripts/run-migration-example.sh
+ *   PROMPTOPT_MAX_METRIC_CALLS=150 scripts/run-example.sh
  * }</pre>
  */
 public final class ModelMigration {

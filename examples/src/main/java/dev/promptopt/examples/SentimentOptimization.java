@@ -27,7 +27,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The README's main job: optimize a sentiment prompt with GEPA on embedded defaults — prompts, runs and
+ * The sentiment example ({@code scripts/run-example.sh sentiment}): optimize a sentiment prompt with GEPA on embedded defaults — prompts, runs and
  * tracking in local folders, and a real model running in-process (SmolLM2-135M-Instruct through llama.cpp).
  *
  * <p>Environment (all optional):
