@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# Executes the example notebook (examples/notebooks/sentiment-optimization.ipynb) headlessly with the JJava kernel
-# and fails when any cell fails. Idempotent; everything it installs goes outside the repository:
+# Executes the example notebooks headlessly with the JJava kernel, one after the other:
+#   examples/notebooks/sentiment-optimization.ipynb   the sentiment example, step by step
+#   examples/notebooks/model-migration.ipynb          the model-migration example (ModelMigration), step by step
+# and fails when any cell of any of them fails (it still runs the others, then names the ones that failed).
+# Idempotent; everything it installs goes outside the repository:
 #   - a virtualenv with Jupyter and the JJava kernel (PyPI, pinned below) in $PROMPTOPT_CACHE/jupyter-venv,
 #   - the local model, through scripts/fetch-local-model.sh,
 # and it builds the jars the notebook loads plus their classpath file (examples/target/notebook-classpath.txt).
 #
-#   scripts/notebook-run.sh                 # executed copy: examples/target/notebook-run/sentiment-optimization.ipynb
+#   scripts/notebook-run.sh                 # executed copies: examples/target/notebook-run/<notebook>.ipynb
+#   scripts/notebook-run.sh model-migration # only the notebooks named (name or path)
 #   PROMPTOPT_NOTEBOOK_METRIC_CALLS=60 scripts/notebook-run.sh
 #   scripts/notebook-run.sh --venv-only     # print the venv path (then: <venv>/bin/jupyter lab examples/notebooks)
 #
 # Environment: PROMPTOPT_CACHE (default $HOME/.cache/promptopt), PYTHON (default python3, >= 3.9),
 # PROMPTOPT_NOTEBOOK_TIMEOUT (seconds per cell, default 900), and what the notebook reads:
-# PROMPTOPT_NOTEBOOK_METRIC_CALLS, PROMPTOPT_TARGET_MODEL, PROMPTOPT_REFLECTION_MODEL.
+# PROMPTOPT_NOTEBOOK_METRIC_CALLS, PROMPTOPT_NOTEBOOK_MINUTES, PROMPTOPT_TARGET_MODEL, PROMPTOPT_REFLECTION_MODEL,
+# and for model-migration also PROMPTOPT_ORIGINAL_MODEL and PROMPTOPT_JUDGE_MODEL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="$(pwd)"
@@ -21,7 +26,7 @@ PINS=(jupyter==1.1.1 nbconvert==7.17.2 nbclient==0.11.0 jupyter_client==8.10.0 j
 CACHE="${PROMPTOPT_CACHE:-$HOME/.cache/promptopt}"
 VENV="$CACHE/jupyter-venv"
 PY="${PYTHON:-python3}"
-NOTEBOOK="examples/notebooks/sentiment-optimization.ipynb"
+NOTEBOOKS=(examples/notebooks/sentiment-optimization.ipynb examples/notebooks/model-migration.ipynb)
 OUT_DIR="examples/target/notebook-run"
 
 log() {
@@ -57,6 +62,16 @@ if [ "${1:-}" = "--venv-only" ]; then
   exit 0
 fi
 
+if [ $# -gt 0 ]; then
+  selected=()
+  for name in "$@"; do
+    nb="examples/notebooks/$(basename "$name" .ipynb).ipynb"
+    [ -f "$nb" ] || { log "no notebook $nb"; exit 1; }
+    selected+=("$nb")
+  done
+  NOTEBOOKS=("${selected[@]}")
+fi
+
 command -v java >/dev/null 2>&1 || { log "java (17+) must be on PATH: the kernel runs 'java -jar'"; exit 1; }
 scripts/fetch-local-model.sh >/dev/null
 
@@ -65,11 +80,28 @@ mvn -q -B -ntp -pl examples -am package -DskipTests dependency:build-classpath \
   -Dmdep.outputFile=target/notebook-classpath.txt -Dmdep.includeScope=runtime
 
 mkdir -p "$OUT_DIR"
-log "executing $NOTEBOOK"
-start=$(date +%s)
-# The kernel starts in the notebook's folder; PROMPTOPT_REPO tells the notebook where the repository is.
-PROMPTOPT_REPO="$REPO" "$VENV/bin/jupyter" nbconvert --to notebook --execute \
-  --ExecutePreprocessor.kernel_name=java \
-  --ExecutePreprocessor.timeout="${PROMPTOPT_NOTEBOOK_TIMEOUT:-900}" \
-  --output-dir "$OUT_DIR" --output "$(basename "$NOTEBOOK")" "$NOTEBOOK"
-log "all cells ran in $(( $(date +%s) - start )) s; executed copy: $OUT_DIR/$(basename "$NOTEBOOK")"
+failed=()
+summary=()
+for NOTEBOOK in "${NOTEBOOKS[@]}"; do
+  log "executing $NOTEBOOK"
+  start=$(date +%s)
+  # The kernel starts in the notebook's folder; PROMPTOPT_REPO tells the notebook where the repository is.
+  if PROMPTOPT_REPO="$REPO" "$VENV/bin/jupyter" nbconvert --to notebook --execute \
+      --ExecutePreprocessor.kernel_name=java \
+      --ExecutePreprocessor.timeout="${PROMPTOPT_NOTEBOOK_TIMEOUT:-900}" \
+      --output-dir "$OUT_DIR" --output "$(basename "$NOTEBOOK")" "$NOTEBOOK"; then
+    result="all cells ran"
+  else
+    result="FAILED"
+    failed+=("$NOTEBOOK")
+  fi
+  summary+=("$(basename "$NOTEBOOK"): $result in $(( $(date +%s) - start )) s")
+  log "${summary[-1]}; executed copy: $OUT_DIR/$(basename "$NOTEBOOK")"
+done
+for line in "${summary[@]}"; do
+  log "$line"
+done
+if [ ${#failed[@]} -gt 0 ]; then
+  log "a cell failed in: ${failed[*]}"
+  exit 1
+fi
