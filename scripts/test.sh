@@ -13,5 +13,5 @@ done
 
 mvn -B -ntp verify "$@"
 
-# The example notebook, executed headlessly with the JJava kernel (venv cached outside the repo).
+# The example notebooks, executed headlessly with the JJava kernel (venv cached outside the repo).
 scripts/notebook-run.sh
