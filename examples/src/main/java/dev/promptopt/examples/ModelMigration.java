@@ -1,5 +1,10 @@
 package dev.promptopt.examples;
 
+import static dev.promptopt.examples.ExampleSupport.closeQuietly;
+import static dev.promptopt.examples.ExampleSupport.env;
+import static dev.promptopt.examples.ExampleSupport.indent;
+import static dev.promptopt.examples.ExampleSupport.localOptions;
+
 import dev.promptopt.Budget;
 import dev.promptopt.Dataset;
 import dev.promptopt.Example;
@@ -243,27 +248,5 @@ public final class ModelMigration {
         List<String> parts = new ArrayList<>();
         counts.forEach((k, v) -> parts.add(k + "=" + v));
         return String.join(", ", parts);
-    }
-
-    /** Options for the in-process model; hosted providers take their own defaults. */
-    private static Map<String, String> localOptions(String uri, String maxTokens) {
-        return uri.startsWith("local:") ? Map.of("maxTokens", maxTokens) : Map.of();
-    }
-
-    private static String indent(String s) {
-        return "    " + s.replace("\n", "\n    ");
-    }
-
-    private static String env(String name, String fallback) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? fallback : v;
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception e) {
-            System.err.println("warning: could not close a model: " + e.getMessage());
-        }
     }
 }

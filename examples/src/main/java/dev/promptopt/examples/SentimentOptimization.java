@@ -1,5 +1,10 @@
 package dev.promptopt.examples;
 
+import static dev.promptopt.examples.ExampleSupport.closeQuietly;
+import static dev.promptopt.examples.ExampleSupport.env;
+import static dev.promptopt.examples.ExampleSupport.indent;
+import static dev.promptopt.examples.ExampleSupport.localOptions;
+
 import dev.promptopt.Dataset;
 import dev.promptopt.DatasetFormat;
 import dev.promptopt.LanguageModel;
@@ -112,11 +117,6 @@ public final class SentimentOptimization {
         System.exit(0);
     }
 
-    /** Options for the in-process model; hosted providers take their own defaults. */
-    private static java.util.Map<String, String> localOptions(String uri, String maxTokens) {
-        return uri.startsWith("local:") ? java.util.Map.of("maxTokens", maxTokens) : java.util.Map.of();
-    }
-
     /** The seed version: reused when the registry already holds it, so repeated runs start from the same text. */
     static PromptVersion baseVersion(PromptRegistry registry) {
         Optional<PromptVersion> first = registry.versions("sentiment").stream().findFirst();
@@ -147,22 +147,5 @@ public final class SentimentOptimization {
             }
         }
         return label != null ? label : answer.strip();
-    }
-
-    private static String indent(String s) {
-        return "    " + s.replace("\n", "\n    ");
-    }
-
-    private static String env(String name, String fallback) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? fallback : v;
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception e) {
-            System.err.println("warning: could not close the model: " + e.getMessage());
-        }
     }
 }

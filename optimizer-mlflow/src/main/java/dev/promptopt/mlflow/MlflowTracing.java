@@ -1,5 +1,7 @@
 package dev.promptopt.mlflow;
 
+import dev.promptopt.core.tracing.CallTracing;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -75,29 +77,12 @@ public final class MlflowTracing {
     /** The predict function, with each call traced. */
     public PredictFn wrap(PredictFn predict) {
         Objects.requireNonNull(predict, "predict");
-        return (inputs, prompts) -> {
-            long startNanos = System.nanoTime();
-            Instant start = Instant.now();
-            Object output = null;
-            Throwable error = null;
-            try {
-                output = predict.predict(inputs, prompts);
-                return output;
-            } catch (Exception | Error e) {
-                error = e;
-                throw e;
-            } finally {
-                long durationNanos = System.nanoTime() - startNanos;
-                try {
-                    record(inputs, prompts, output, error, start, durationNanos);
-                } catch (RuntimeException e) {
-                    if (failOnError && error == null) {
-                        throw e;
-                    }
-                    log.warn("could not write an MLflow trace to experiment '{}': {}", experiment, e.getMessage());
-                }
+        return CallTracing.wrap(predict, this::record, (failure, callFailed) -> {
+            if (failOnError && !callFailed) {
+                throw failure;
             }
-        };
+            log.warn("could not write an MLflow trace to experiment '{}': {}", experiment, failure.getMessage());
+        });
     }
 
     /** The id of the experiment traces go to (created when missing). */

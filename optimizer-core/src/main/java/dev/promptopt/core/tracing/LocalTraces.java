@@ -123,26 +123,10 @@ public final class LocalTraces {
     public PredictFn wrap(PredictFn predict, String experiment) {
         Objects.requireNonNull(predict, "predict");
         checkExperiment(experiment);
-        return (inputs, prompts) -> {
-            long startNanos = System.nanoTime();
-            Instant start = Instant.now();
-            Object output = null;
-            Throwable error = null;
-            try {
-                output = predict.predict(inputs, prompts);
-                return output;
-            } catch (Exception | Error e) {
-                error = e;
-                throw e;
-            } finally {
-                long durationNanos = System.nanoTime() - startNanos;
-                try {
-                    record(experiment, inputs, prompts, output, error, start, durationNanos);
-                } catch (RuntimeException e) {
-                    log.warn("could not write a trace to {}: {}", file(experiment), e.getMessage());
-                }
-            }
-        };
+        return CallTracing.wrap(predict,
+                (inputs, prompts, output, error, start, durationNanos) ->
+                        record(experiment, inputs, prompts, output, error, start, durationNanos),
+                (failure, callFailed) -> log.warn("could not write a trace to {}: {}", file(experiment), failure.getMessage()));
     }
 
     /**
