@@ -23,8 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -151,22 +149,7 @@ final class TestContext implements OptimizationContext {
 
     @Override
     public List<String> candidateProblems(PromptSet candidate) {
-        List<String> problems = new ArrayList<>();
-        for (String name : seed.names()) {
-            Set<String> want = new TreeSet<>(seed.get(name).variables());
-            Set<String> have = new TreeSet<>(candidate.get(name).variables());
-            for (String v : want) {
-                if (!have.contains(v)) {
-                    problems.add("prompt '" + name + "' drops variable '" + v + "'");
-                }
-            }
-            for (String v : have) {
-                if (!want.contains(v)) {
-                    problems.add("prompt '" + name + "' invents variable '" + v + "'");
-                }
-            }
-        }
-        return problems;
+        return dev.promptopt.core.Candidates.problems(seed, candidate); // the same check the real run makes
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.promptopt.core.internal.engine;
 
+import dev.promptopt.core.Candidates;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,16 +13,11 @@ import dev.promptopt.OptimizationEvent;
 import dev.promptopt.OptimizationListener;
 import dev.promptopt.PromptOptimizerException;
 import dev.promptopt.PromptSet;
-import dev.promptopt.PromptTemplate;
 import dev.promptopt.Rng;
 import dev.promptopt.StopReason;
 import dev.promptopt.core.CheckpointStore;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** The {@link OptimizationContext} of one run. */
 public final class RunContext implements OptimizationContext {
@@ -112,38 +109,7 @@ public final class RunContext implements OptimizationContext {
 
     @Override
     public List<String> candidateProblems(PromptSet candidate) {
-        List<String> problems = new ArrayList<>();
-        if (!candidate.names().equals(seed.names())) {
-            problems.add("the candidate has prompts " + candidate.names() + " but the run optimizes " + seed.names());
-            return problems;
-        }
-        for (Map.Entry<String, PromptTemplate> e : candidate.asMap().entrySet()) {
-            PromptTemplate original = seed.get(e.getKey());
-            PromptTemplate proposed = e.getValue();
-            if (proposed.kind() != original.kind()) {
-                problems.add("prompt '" + e.getKey() + "': a " + original.kind() + " template became " + proposed.kind());
-                continue;
-            }
-            if (proposed.isChat() && proposed.messages().size() != original.messages().size()) {
-                problems.add("prompt '" + e.getKey() + "': the chat template had " + original.messages().size()
-                        + " messages, the candidate has " + proposed.messages().size());
-            }
-            if (proposed.optimizableText().isBlank()) {
-                problems.add("prompt '" + e.getKey() + "': the proposed text is empty");
-            }
-            Set<String> dropped = new LinkedHashSet<>(original.variables());
-            dropped.removeAll(proposed.variables());
-            Set<String> invented = new LinkedHashSet<>(proposed.variables());
-            invented.removeAll(original.variables());
-            if (!dropped.isEmpty()) {
-                problems.add("prompt '" + e.getKey() + "': the candidate drops variable(s) " + dropped);
-            }
-            if (!invented.isEmpty()) {
-                problems.add("prompt '" + e.getKey() + "': the candidate invents variable(s) " + invented
-                        + " that the inputs do not provide");
-            }
-        }
-        return problems;
+        return Candidates.problems(seed, candidate);
     }
 
     @Override
