@@ -52,8 +52,13 @@ public final class GepaState {
     /** (i, j, component sources...) descriptions already produced, so the same merge is not built twice. */
     public List<List<Integer>> mergedDescriptions = new ArrayList<>();
 
-    /** The iteration in progress, or null between iterations. */
+    /**
+     * The iteration in progress, or null between iterations. Read from checkpoints of the sequential layout
+     * only: a restored run moves it into {@link #inFlight}.
+     */
     public Pending pending;
+    /** Proposals started and not yet folded into the pool, by ascending proposal number (= iteration). */
+    public List<Pending> inFlight = new ArrayList<>();
 
     /** One kept candidate. */
     public static final class Candidate {
@@ -67,6 +72,10 @@ public final class GepaState {
         /** Round robin: index (into the sorted prompt names) of the prompt this candidate rewrites next. */
         public int nextComponent;
         public int foundAtIteration;
+        /** Objective -> mean over the validation set (each scorer, plus the optional objectives; higher is better). */
+        public Map<String, Double> objectiveScores = new TreeMap<>();
+        /** Validation id -> objective -> value, for the cartesian front. */
+        public Map<String, Map<String, Double>> validationObjectiveScores = new LinkedHashMap<>();
 
         public PromptSet toPromptSet() {
             return GepaState.toPromptSet(templates);
@@ -145,6 +154,22 @@ public final class GepaState {
         public Map<String, Double> childScores;
         /** Set when this iteration's proposal was rejected (the reason key). */
         public String rejected;
+        /** The rejection's explanation, for the event sent when the proposal is folded. */
+        public String rejectedBecause;
+        /** The child's (or merged candidate's) full validation, once it passed the minibatch. */
+        public Validation validation;
+        /** Metric calls this proposal's own batches spent (cache hits excluded). */
+        public long metricCalls;
+        /** Set when the proposal ran to its end and waits to be folded into the pool. */
+        public boolean done;
+    }
+
+    /** A candidate's full validation, kept until the proposal is folded. */
+    public static final class Validation {
+        public Map<String, Double> scores = new LinkedHashMap<>();
+        public Map<String, Map<String, Double>> objectives = new LinkedHashMap<>();
+        public double mean;
+        public long metricCallsAfter;
     }
 
     /** A merge being tried. */
