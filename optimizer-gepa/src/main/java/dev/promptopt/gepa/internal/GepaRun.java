@@ -73,6 +73,10 @@ public final class GepaRun {
     private final Map<Integer, CompletableFuture<Void>> tasks = new ConcurrentHashMap<>();
     /** Set when the run ends while proposals are still running: they stop at their next step. */
     private volatile boolean abandon;
+    /** The first failure of a proposal that is not a stop: the run ends with it. */
+    private Throwable fatal;
+    /** The reason key of the last rejection counted (for the fold's bookkeeping). */
+    private String lastRejectionKey;
     private Executor executor;
     private ExecutorService ownExecutor;
     private GepaState state;
@@ -162,7 +166,12 @@ public final class GepaRun {
                 if (failure != null) {
                     abandon = true;
                     awaitAll();
-                    throw failure;
+                    synchronized (lock) {
+                        if (fatal instanceof Error err) {
+                            throw err;
+                        }
+                        throw fatal instanceof RuntimeException re ? re : failure;
+                    }
                 }
                 synchronized (lock) {
                     fold(head);
@@ -235,7 +244,21 @@ public final class GepaRun {
         if (executor == null) {
             executor = options.proposalExecutor().orElseGet(() -> ownExecutor = newExecutor());
         }
-        tasks.put(p.iteration, CompletableFuture.runAsync(() -> advance(p), executor));
+        tasks.put(p.iteration, CompletableFuture.runAsync(() -> {
+            try {
+                advance(p);
+            } catch (Abandoned | OptimizationStoppedException e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
+                synchronized (lock) {
+                    if (fatal == null) {
+                        fatal = e;
+                    }
+                }
+                abandon = true;
+                throw e;
+            }
+        }, executor));
     }
 
     /** Waits for a proposal to reach its end; returns what stopped it, or null when it is ready to fold. */
@@ -506,11 +529,11 @@ public final class GepaRun {
             List<Integer> parents = List.of(m.first, m.second);
             state.mergesAttempted++;
             state.mergesDue--;
-            if (!m.accepted) {
-                countRejection(p.iteration, "merge_not_better", null, p.rejectedBecause);
-                step = "merge";
-            } else if (isExisting(m.merged)) {
+            if (isExisting(m.merged)) {
                 countRejection(p.iteration, "duplicate", "duplicate: ", "the merge equals a candidate added meanwhile");
+                step = "merge";
+            } else if (!m.accepted) {
+                countRejection(p.iteration, "merge_not_better", null, p.rejectedBecause);
                 step = "merge";
             } else {
                 GepaState.Candidate added = addCandidate(m.merged, parents, "merge", p.validation, p.iteration);
@@ -527,11 +550,12 @@ public final class GepaRun {
         } else {
             GepaState.Candidate parent = state.candidates.get(p.parent);
             Components.advance(options.componentSelection(), parent, promptNames);
-            if (p.rejected != null) {
-                countRejection(p.iteration, p.rejected, p.rejected + ": ", p.rejectedBecause);
+            if (p.child != null && isExisting(p.child)) {
+                // Caught here or when the child was built, depending on timing: the same verdict either way.
+                countRejection(p.iteration, "duplicate", "duplicate: ", "the proposal equals an existing candidate");
                 step = "rejected";
-            } else if (isExisting(p.child)) {
-                countRejection(p.iteration, "duplicate", "duplicate: ", "the proposal equals a candidate added meanwhile");
+            } else if (p.rejected != null) {
+                countRejection(p.iteration, p.rejected, p.rejected + ": ", p.rejectedBecause);
                 step = "rejected";
             } else {
                 List<Integer> parents = List.of(p.parent);
@@ -549,9 +573,47 @@ public final class GepaRun {
             }
         }
         state.iterationsWithoutImprovement = bestScore() > bestBefore ? 0 : state.iterationsWithoutImprovement + 1;
-        state.stalledIterations = p.metricCalls > 0 ? 0 : state.stalledIterations + 1;
+        boolean spent = parallel == 1 ? p.metricCalls > 0 : foldEvaluatedPairs(p, step);
+        state.stalledIterations = spent ? 0 : state.stalledIterations + 1;
         state.inFlight.remove(p);
         checkpoint(step);
+    }
+
+    /**
+     * With proposals in parallel, which of two proposals paid for a shared (candidate, example) pair depends
+     * on timing; whether a pair is new at its fold does not. Records the pairs of a folded proposal and says
+     * whether any was new. A child found to be a duplicate counts as if caught before its evaluation.
+     */
+    private boolean foldEvaluatedPairs(GepaState.Pending p, String step) {
+        int before = state.evaluatedPairs.size();
+        if (p.merge != null) {
+            GepaState.MergeStep m = p.merge;
+            if (m.mergedScores != null) {
+                addPairs(m.merged, m.subsampleIds);
+            }
+            if ("merge-validation".equals(step)) {
+                addPairs(m.merged, state.validationIds);
+            }
+        } else {
+            if (p.parentScores != null) {
+                addPairs(state.candidates.get(p.parent).templates, p.minibatchIds);
+            }
+            boolean duplicate = p.child != null && "rejected".equals(step) && "duplicate".equals(lastRejectionKey);
+            if (p.childScores != null && !duplicate) {
+                addPairs(p.child, p.minibatchIds);
+            }
+            if ("validation".equals(step)) {
+                addPairs(p.child, state.validationIds);
+            }
+        }
+        return state.evaluatedPairs.size() > before;
+    }
+
+    private void addPairs(Map<String, GepaState.TemplateData> candidate, List<String> ids) {
+        String key = Merge.fingerprint(candidate);
+        for (String id : ids) {
+            state.evaluatedPairs.add(key + "/" + id);
+        }
     }
 
     private String reflect(PromptTemplate current, List<GepaState.ReflectionExample> examples) {
@@ -612,6 +674,7 @@ public final class GepaRun {
 
     /** Counts a rejection and tells the listeners. Holds the lock. */
     private void countRejection(int iteration, String key, String prefix, String reason) {
+        lastRejectionKey = key;
         state.proposalsRejected++;
         state.rejectionReasons.merge(key, 1, Integer::sum);
         ctx.emit(new OptimizationEvent.CandidateRejected(iteration, prefix == null ? reason : prefix + reason));
@@ -637,7 +700,7 @@ public final class GepaRun {
         if (state.stalledIterations >= STALL_LIMIT) {
             return StopReason.completed("no new evaluation in the last " + state.stalledIterations
                     + " iterations: no proposal led to a new evaluation (rejected proposals so far: "
-                    + state.rejectionReasons + ")");
+                    + new TreeMap<>(state.rejectionReasons) + ")");
         }
         return null;
     }

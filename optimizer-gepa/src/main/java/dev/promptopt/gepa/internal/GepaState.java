@@ -57,6 +57,11 @@ public final class GepaState {
      * only: a restored run moves it into {@link #inFlight}.
      */
     public Pending pending;
+    /**
+     * With parallel proposals: (candidate fingerprint / example id) pairs evaluated by folded proposals, so
+     * whether a proposal spent a new evaluation does not depend on which proposal happened to pay for it.
+     */
+    public java.util.Set<String> evaluatedPairs = new java.util.TreeSet<>();
     /** Proposals started and not yet folded into the pool, by ascending proposal number (= iteration). */
     public List<Pending> inFlight = new ArrayList<>();
 
