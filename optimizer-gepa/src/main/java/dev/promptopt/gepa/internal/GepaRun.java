@@ -73,6 +73,8 @@ public final class GepaRun {
     private final Map<Integer, CompletableFuture<Void>> tasks = new ConcurrentHashMap<>();
     /** Set when the run ends while proposals are still running: they stop at their next step. */
     private volatile boolean abandon;
+    /** Proposals dropped as stale while in flight: they stop at their next step. */
+    private final java.util.Set<Integer> dropped = ConcurrentHashMap.newKeySet();
     /** The first failure of a proposal that is not a stop: the run ends with it. */
     private Throwable fatal;
     /** The reason key of the last rejection counted (for the fold's bookkeeping). */
@@ -180,6 +182,10 @@ public final class GepaRun {
         } catch (OptimizationStoppedException e) {
             stop = e.reason();
         } finally {
+            if (!tasks.isEmpty()) { // proposals dropped as stale may still be returning
+                abandon = true;
+                awaitAll();
+            }
             if (ownExecutor != null) {
                 ownExecutor.shutdown();
             }
@@ -322,9 +328,34 @@ public final class GepaRun {
         }
     }
 
-    private void checkAbandoned() {
-        if (abandon) {
+    private void checkAbandoned(GepaState.Pending p) {
+        if (abandon || dropped.contains(p.iteration)) {
             throw new Abandoned();
+        }
+    }
+
+    /**
+     * Once a fold changed the pool, proposals in flight whose parent has left the Pareto front would at best
+     * improve on a candidate the search has moved past: they are dropped (at the fold, so the decision does
+     * not depend on timing) and their slots go to proposals from the new front. Holds the lock.
+     */
+    private void dropStale(GepaState.Pending folded) {
+        List<GepaState.Candidate> cs = state.candidates;
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < cs.size(); i++) {
+            all.add(i);
+        }
+        java.util.Set<Integer> front = Pareto.frequencies(
+                Pareto.fronts(cs, all, options.frontier(), state.validationIds), Pareto.aggregates(cs)).keySet();
+        for (GepaState.Pending q : new ArrayList<>(state.inFlight)) {
+            if (q != folded && q.merge == null && !front.contains(q.parent)) {
+                state.inFlight.remove(q);
+                dropped.add(q.iteration);
+                state.proposalsDropped++;
+                ctx.emit(new OptimizationEvent.CandidateRejected(q.iteration,
+                        "stale: its parent " + q.parent + " left the Pareto front while the proposal was in flight"));
+                log.debug("iteration {}: dropped, parent {} left the front", q.iteration, q.parent);
+            }
         }
     }
 
@@ -364,7 +395,7 @@ public final class GepaRun {
             parent = state.candidates.get(p.parent);
         }
         if (p.parentScores == null) {
-            checkAbandoned();
+            checkAbandoned(p);
             EvaluationBatch batch = ctx.evaluator().evaluate(parent.toPromptSet(), examples(p.minibatchIds, trainById));
             emitEvaluated(p.iteration, "minibatch", batch);
             synchronized (lock) {
@@ -389,7 +420,7 @@ public final class GepaRun {
         if (p.child == null && p.rejected == null) {
             for (String component : p.components) {
                 if (!p.reflectionOutputs.containsKey(component)) {
-                    checkAbandoned();
+                    checkAbandoned(p);
                     stopIfBudgetSpent();
                     String output = reflect(parent.toPromptSet().get(component), p.reflectionExamples);
                     synchronized (lock) {
@@ -407,7 +438,7 @@ public final class GepaRun {
         }
         PromptSet child = GepaState.toPromptSet(p.child);
         if (p.childScores == null) {
-            checkAbandoned();
+            checkAbandoned(p);
             EvaluationBatch batch = ctx.evaluator().evaluate(child, examples(p.minibatchIds, trainById));
             emitEvaluated(p.iteration, "minibatch", batch);
             synchronized (lock) {
@@ -441,7 +472,7 @@ public final class GepaRun {
         if (p.validation != null) {
             return;
         }
-        checkAbandoned();
+        checkAbandoned(p);
         EvaluationBatch full = ctx.evaluator().evaluate(candidate, ctx.validationData().examples());
         emitEvaluated(p.iteration, "validation", full);
         synchronized (lock) {
@@ -493,7 +524,7 @@ public final class GepaRun {
     private void mergeSteps(GepaState.Pending p, GepaState.MergeStep m) {
         PromptSet merged = GepaState.toPromptSet(m.merged);
         if (m.mergedScores == null) {
-            checkAbandoned();
+            checkAbandoned(p);
             synchronized (lock) {
                 ctx.emit(new OptimizationEvent.CandidateProposed(p.iteration, List.of(m.first, m.second), "merge", merged));
             }
@@ -576,6 +607,9 @@ public final class GepaRun {
         boolean spent = parallel == 1 ? p.metricCalls > 0 : foldEvaluatedPairs(p, step);
         state.stalledIterations = spent ? 0 : state.stalledIterations + 1;
         state.inFlight.remove(p);
+        if (parallel > 1 && ("validation".equals(step) || "merge-validation".equals(step))) {
+            dropStale(p);
+        }
         checkpoint(step);
     }
 
@@ -811,6 +845,9 @@ public final class GepaRun {
         details.put("skippedPerfectMinibatches", state.skippedPerfect);
         details.put("mergesAttempted", state.mergesAttempted);
         details.put("mergesAccepted", state.mergesAccepted);
+        if (parallel > 1) {
+            details.put("proposalsDropped", state.proposalsDropped);
+        }
         details.put("metricCalls", ctx.evaluator().metricCallsUsed());
         details.put("seed", state.seed);
         Map<String, List<Integer>> front = new LinkedHashMap<>();

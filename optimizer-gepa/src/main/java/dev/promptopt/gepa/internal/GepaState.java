@@ -34,6 +34,8 @@ public final class GepaState {
     public int proposalsAccepted;
     public int proposalsRejected;
     public int skippedPerfect;
+    /** Proposals dropped while in flight because their parent left the front (parallel proposals only). */
+    public int proposalsDropped;
     /** Reason key -> count (e.g. {@code not_better}, {@code unclosed_fence}). */
     public Map<String, Integer> rejectionReasons = new TreeMap<>();
     public int iterationsWithoutImprovement;
