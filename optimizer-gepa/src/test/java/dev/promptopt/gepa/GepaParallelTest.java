@@ -140,6 +140,23 @@ class GepaParallelTest {
     }
 
     @Test
+    void aBudgetSpentWithProposalsInFlightEndsTheRunWithTheBudgetAsReasonAndASavedState() throws Exception {
+        RuleWorld.Target target = new RuleWorld.Target(0);
+        TestContext ctx = RuleWorld.context(RuleWorld.twoPrompts(), target, 60, SEED);
+        OptimizerOutcome out;
+        try (OrderedExecutor ex = new OrderedExecutor(OrderedExecutor.Order.RANDOM, 2)) {
+            out = new Gepa(Gepa.options().reflectionModel(new RuleWorld.Reflector(1, 1)).parallelProposals(4)
+                    .proposalExecutor(ex)).optimize(ctx);
+        }
+        assertThat(out.stopReason().kind()).isEqualTo(dev.promptopt.StopReason.Kind.METRIC_CALLS);
+        // each proposal checks the budget before its own batch: at most one batch (8) per proposal in flight over
+        assertThat(ctx.metricCalls()).isLessThanOrEqualTo(60 + 4 * 8);
+        JsonNode saved = TestContext.MAPPER.readTree(ctx.lastSaved.stateJson());
+        assertThat(saved.get("lastStep").asText()).isEqualTo("stopped");
+        assertThat(saved.get("candidates").size()).isEqualTo(out.candidates().size());
+    }
+
+    @Test
     void parallelProposalsOutsideOneToSixtyFourFailNamingTheValue() {
         assertThatThrownBy(() -> Gepa.options().parallelProposals(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("parallelProposals").hasMessageContaining("found 0");

@@ -159,8 +159,10 @@ public final class GepaRun {
                     abandon = true;
                     awaitAll();
                     if (parallel > 1) {
-                        synchronized (lock) {
+                        synchronized (lock) { // keep what the other proposals finished before they stopped
+                            abandon = false;
                             checkpoint("stopped");
+                            abandon = true;
                         }
                     }
                     break;
