@@ -157,6 +157,35 @@ class GepaParallelTest {
     }
 
     @Test
+    void aReflectionThatFailsAfterItsRetriesGivesUpOnlyItsProposal() {
+        RuleWorld.Reflector good = new RuleWorld.Reflector(1);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        dev.promptopt.LanguageModel flaky = new dev.promptopt.LanguageModel() {
+            @Override
+            public String name() {
+                return "scripted:/flaky";
+            }
+
+            @Override
+            public dev.promptopt.ModelResponse chat(List<dev.promptopt.ChatMessage> messages) {
+                if (calls.incrementAndGet() % 3 == 1) {
+                    throw dev.promptopt.ModelException.retriable("HTTP 503 after 5 attempts");
+                }
+                return good.chat(messages);
+            }
+        };
+        TestContext ctx = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 2000, SEED);
+        OptimizerOutcome out;
+        try (OrderedExecutor ex = new OrderedExecutor(OrderedExecutor.Order.RANDOM, 4)) {
+            out = new Gepa(Gepa.options().reflectionModel(flaky).parallelProposals(3).proposalExecutor(ex)).optimize(ctx);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Integer> reasons = (Map<String, Integer>) out.details().get("rejectionReasons");
+        assertThat(reasons.get("reflection_failed")).isPositive();
+        assertThat(out.candidates().get(out.bestIndex()).score()).isEqualTo(1.0);
+    }
+
+    @Test
     void parallelProposalsOutsideOneToSixtyFourFailNamingTheValue() {
         assertThatThrownBy(() -> Gepa.options().parallelProposals(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("parallelProposals").hasMessageContaining("found 0");

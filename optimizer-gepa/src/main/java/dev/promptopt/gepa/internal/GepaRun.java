@@ -6,6 +6,7 @@ import dev.promptopt.EvaluationBatch;
 import dev.promptopt.Example;
 import dev.promptopt.ExampleResult;
 import dev.promptopt.LanguageModel;
+import dev.promptopt.ModelException;
 import dev.promptopt.OptimizationContext;
 import dev.promptopt.OptimizationEvent;
 import dev.promptopt.OptimizationStoppedException;
@@ -424,7 +425,20 @@ public final class GepaRun {
                 if (!p.reflectionOutputs.containsKey(component)) {
                     checkAbandoned(p);
                     stopIfBudgetSpent();
-                    String output = reflect(parent.toPromptSet().get(component), p.reflectionExamples);
+                    String output;
+                    try {
+                        output = reflect(parent.toPromptSet().get(component), p.reflectionExamples);
+                    } catch (ModelException e) {
+                        if (!e.retriable()) {
+                            throw e; // e.g. authentication: every later reflection would fail the same way
+                        }
+                        // retries exhausted: this proposal is given up, the run and the other proposals go on
+                        synchronized (lock) {
+                            reject(p, "reflection_failed", "the reflection call failed: " + e.getMessage());
+                            checkpoint("reflection");
+                        }
+                        return;
+                    }
                     synchronized (lock) {
                         p.reflectionOutputs.put(component, output);
                         checkpoint("reflection");
