@@ -52,7 +52,6 @@ public final class RunSender {
         this.runId = runId;
         this.thread = new Thread(this::loop, "mlflow-run-sender-" + runId);
         thread.setDaemon(true);
-        thread.start();
     }
 
     /** Marks a metric point as already on the server (a continued run), so it is never sent again. */
@@ -82,6 +81,9 @@ public final class RunSender {
             throw new IllegalStateException("MLflow run " + runId + " has finished: nothing more can be logged to it");
         }
         queue.addLast(item);
+        if (thread.getState() == Thread.State.NEW) { // started by the first item: a run that logs nothing costs no thread
+            thread.start();
+        }
         notifyAll();
     }
 
