@@ -172,6 +172,10 @@ class MlflowOptimizationRunTest {
             JsonNode run = tracker.getRun(runId);
             assertThat(run.path("info").path("status").asText()).isEqualTo("FINISHED");
             assertThat(tracker.metricHistory(runId, "final_eval_score").get(0).path("value").asDouble()).isEqualTo(1.0);
+            // Points queued while the server was down were never acknowledged: the resumed run sent them, and only them.
+            List<Long> steps = new ArrayList<>();
+            tracker.metricHistory(runId, "eval_score").forEach(m -> steps.add(m.path("step").asLong()));
+            assertThat(steps).containsExactlyInAnyOrder(0L, 1L, 2L);
             assertThat(new String(tracker.attach(runId).readArtifact("result.json"), java.nio.charset.StandardCharsets.UTF_8))
                     .contains("outage-run");
             String count = server.python("import mlflow; print(len(mlflow.search_runs(experiment_names=['%s'], output_format='list')))"
