@@ -57,6 +57,8 @@ public final class TrackingListener implements OptimizationListener {
     /** Per step: what was logged for it (metrics, prompt texts, score summary), kept to send again after a restart. */
     private final List<JsonNode> records = new ArrayList<>();
     private final Set<Integer> loggedHere = new HashSet<>();
+    /** Steps whose metrics {@link #resend()} logged in this process (a re-scored candidate then adds its table only). */
+    private final Set<Integer> resent = new HashSet<>();
     private volatile int iteration;
 
     /**
@@ -89,6 +91,7 @@ public final class TrackingListener implements OptimizationListener {
         List<JsonNode> copy;
         synchronized (this) {
             copy = List.copyOf(records);
+            copy.forEach(c -> resent.add(c.path("step").asInt()));
         }
         for (JsonNode c : copy) {
             int step = c.path("step").asInt();
@@ -162,6 +165,9 @@ public final class TrackingListener implements OptimizationListener {
             }
             if (!loggedHere.add(step)) {
                 return; // a cache hit of a candidate already logged by this process
+            }
+            if (resent.contains(step)) {
+                metrics.clear(); // already logged again by resend()
             }
         }
         metrics.forEach((key, value) -> run.logMetric(key, value, step));
