@@ -140,6 +140,9 @@ public final class PromptOptimizer {
         Duration elapsedBefore = saved == null ? Duration.ZERO : Duration.ofMillis(saved.elapsedMillis());
         StopConditions stops = new StopConditions(budget, runDir.resolve("STOP"), b.nanoClock, elapsedBefore, b.costSource);
         List<OptimizationListener> listeners = new ArrayList<>(b.listeners);
+        // For the report's wall-time views (of this process: a resumed run's timeline starts at the resume).
+        dev.promptopt.core.report.Timeline timeline = dev.promptopt.core.report.Timeline.start(b.nanoClock);
+        listeners.add(timeline);
         // The tracker's listener exists once the tracked run has started (below); events before then have no run.
         java.util.concurrent.atomic.AtomicReference<OptimizationListener> tracking = new java.util.concurrent.atomic.AtomicReference<>();
         listeners.add(event -> {
@@ -248,7 +251,7 @@ public final class PromptOptimizer {
                 outcome.bestIndex(), eng.metricCallsUsed(), outcome.stopReason(), elapsed, details(outcome, eng, b.usageMeter, unloaded));
 
         JsonSupport.writeJson(runDir.resolve("result.json"), ResultRecords.toJson(result));
-        HtmlReport.of(result).writeTo(runDir);
+        HtmlReport.of(result).withTimeline(timeline).writeTo(runDir);
         if (!registered.isEmpty()) {
             tracked.linkPrompts(registered);
         }

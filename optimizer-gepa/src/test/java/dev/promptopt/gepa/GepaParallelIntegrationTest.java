@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 class GepaParallelIntegrationTest {
 
     @Test
-    void fourProposalsInFlightLearnTheRulesThroughTheEngineAndTheReportShowsThemOverlapping(@TempDir Path dir) {
+    void fourProposalsInFlightLearnTheRulesThroughTheEngineAndTheReportShowsThemOverlapping(@TempDir Path dir)
+            throws Exception {
         RuleWorld.Target target = new RuleWorld.Target(0);
         PromptRegistry registry = PromptRegistry.inMemory();
         registry.register("task", RuleWorld.onePrompt().get("task"));
@@ -45,5 +46,11 @@ class GepaParallelIntegrationTest {
         assertThat(timeline.maxInFlight()).isGreaterThan(1);
         assertThat(HtmlReport.of(result).withTimeline(timeline).render())
                 .contains("Score versus wall time", "Proposals in flight");
+        // the report every run writes has the wall-time views too
+        Path page;
+        try (var files = java.nio.file.Files.walk(dir)) {
+            page = files.filter(f -> f.getFileName().toString().equals(HtmlReport.FILE_NAME)).findFirst().orElseThrow();
+        }
+        assertThat(java.nio.file.Files.readString(page)).contains("Score versus wall time", "Proposals in flight");
     }
 }
