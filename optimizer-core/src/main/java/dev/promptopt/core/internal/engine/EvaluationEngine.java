@@ -79,6 +79,7 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
     private final AtomicLong metricCalls = new AtomicLong();
     private final AtomicLong reserved = new AtomicLong();
     private final AtomicLong failedCalls = new AtomicLong();
+    private final ConcurrentHashMap<Same, String> exampleKeys = new ConcurrentHashMap<>();
     private final AtomicInteger failureStreak = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
@@ -377,8 +378,21 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
         return new CompletionException(t);
     }
 
-    private static String key(String fp, Example example) {
-        return fp + '\u0000' + Fingerprints.of(example);
+    private String key(String fp, Example example) {
+        return fp + '\u0000' + exampleKeys.computeIfAbsent(new Same(example), s -> Fingerprints.of(s.example()));
+    }
+
+    /** An example by identity: the run's datasets hand out the same objects, so each is hashed once. */
+    private record Same(Example example) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Same s && s.example == example;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(example);
+        }
     }
 
     @Override
