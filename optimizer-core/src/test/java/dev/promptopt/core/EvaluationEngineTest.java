@@ -17,6 +17,7 @@ import dev.promptopt.Scorer;
 import dev.promptopt.StopReason;
 import dev.promptopt.SystemicFailureException;
 import dev.promptopt.core.internal.engine.EvaluationEngine;
+import dev.promptopt.core.internal.engine.ResultJournal;
 import dev.promptopt.core.internal.engine.StopConditions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -214,6 +215,40 @@ class EvaluationEngineTest {
             assertThat(again.results().get(0).cached()).isTrue();
             assertThat(v1Calls.get()).isEqualTo(3);
             assertThat(engine.metricCallsUsed()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aFailureIsNotJournaledSoAResumedRunAsksForItAgain(@TempDir Path dir) {
+        Path file = dir.resolve("evaluations.jsonl");
+        PredictFn down = (inputs, prompts) -> {
+            if (inputs.get("x").equals("v1")) {
+                throw ModelException.retriable("503 after 5 attempts");
+            }
+            return inputs.get("x");
+        };
+        StopConditions stops = new StopConditions(Budget.metricCalls(100), null, System::nanoTime, Duration.ZERO);
+        try (EvaluationEngine engine = new EvaluationEngine(down, List.of(EQUALS), Aggregation.mean(), 2, stops,
+                new ResultJournal(file, dev.promptopt.core.internal.JsonSupport.mapper()), e -> { }, System::nanoTime)) {
+            assertThat(engine.evaluate(CANDIDATE, examples(3)).failures()).hasSize(1);
+        }
+        List<String> predicted = java.util.Collections.synchronizedList(new ArrayList<>());
+        PredictFn healthy = (inputs, prompts) -> {
+            predicted.add((String) inputs.get("x"));
+            return inputs.get("x");
+        };
+        ResultJournal journal = new ResultJournal(file, dev.promptopt.core.internal.JsonSupport.mapper());
+        List<ResultJournal.Entry> entries = journal.readExisting(List.of(dev.promptopt.Dataset.of("d", examples(3))));
+        assertThat(entries).extracting(e -> e.result().example().id()).containsExactlyInAnyOrder("e0", "e2");
+        try (EvaluationEngine resumed = new EvaluationEngine(healthy, List.of(EQUALS), Aggregation.mean(), 2,
+                new StopConditions(Budget.metricCalls(100), null, System::nanoTime, Duration.ZERO), journal, e -> { },
+                System::nanoTime)) {
+            resumed.restore(entries, entries.size(), 2);
+            EvaluationBatch b = resumed.evaluate(CANDIDATE, examples(3));
+            assertThat(b.failures()).isEmpty();
+            assertThat(b.mean()).isEqualTo(1.0);
+            assertThat(predicted).containsExactly("v1"); // only the failed pair is called again
+            assertThat(resumed.metricCallsUsed()).isEqualTo(3);
         }
     }
 
