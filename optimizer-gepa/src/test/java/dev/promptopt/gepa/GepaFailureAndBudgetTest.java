@@ -145,6 +145,37 @@ class GepaFailureAndBudgetTest {
     }
 
     @Test
+    void examplesThatStillFailAfterTheirAttemptsAreKeptOutOfTheScoresAndAskedAgainAtTheEnd(@TempDir Path dir)
+            throws Exception {
+        // A fifth of the prompts fail the first two times they are sent: the engine's two attempts both fail, so
+        // GEPA sees failed results; the final evaluation asks again and gets them.
+        FailingModel target = new FailingModel(new RuleWorld.Target(0),
+                (n, occurrence, prompt) -> occurrence <= 2 && Math.floorMod(prompt.hashCode(), 5) == 0);
+        OptimizationResult result = builder(registry(), target, new RuleWorld.Reflector(1), 300, dir).runId("r").run();
+
+        assertThat((Long) result.details().get("failedCalls")).isPositive();
+        assertThat(result.details().get("failedExamples")).isEqualTo(Map.of("baseline", List.of(), "final", List.of()));
+        // Every score a candidate holds is the true score of that pair (a failure never became a 0), and some
+        // candidate lacks a score where its call failed.
+        RuleWorld.Target truth = new RuleWorld.Target(0);
+        int missing = 0;
+        for (var c : result.candidates()) {
+            for (var e : RuleWorld.validation()) {
+                Double held = c.validationScores().get(e.id());
+                if (held == null) {
+                    missing++;
+                    continue;
+                }
+                Object output = RuleWorld.predict(truth).predict(e.inputs(), c.templates());
+                assertThat(held).as("candidate %d on %s", c.index(), e.id())
+                        .isEqualTo(RuleWorld.SCORER.score(e, output).value());
+            }
+        }
+        assertThat(missing).isPositive();
+        assertThat(result.finalScore()).isEqualTo(1.0);
+    }
+
+    @Test
     void anAcceptedChildWhoseValidationTheBudgetCannotCoverIsReportedAndTheBudgetIsNeverPassed(@TempDir Path dir)
             throws Exception {
         // 8 for the seed's validation, 3 + 3 for the first parent and child minibatches, 7 left: the child's
