@@ -292,11 +292,13 @@ public final class GepaRun {
             m.mergedScores = batch.scoresById();
             state.mergesAttempted++;
             state.mergesDue--;
-            double mergedSum = sum(m.mergedScores);
-            List<String> scored = new ArrayList<>(m.mergedScores.keySet()); // failed calls are no score
+            List<String> scored = new ArrayList<>(m.mergedScores.keySet()); // failed calls are no score: compare
+            scored.retainAll(state.candidates.get(m.first).validationScores.keySet()); // on the ids all three hold
+            scored.retainAll(state.candidates.get(m.second).validationScores.keySet());
+            double mergedSum = sumOn(m.mergedScores, scored);
             double parentBest = Math.max(sumOn(state.candidates.get(m.first).validationScores, scored),
                     sumOn(state.candidates.get(m.second).validationScores, scored));
-            m.accepted = mergedSum >= parentBest;
+            m.accepted = !scored.isEmpty() && mergedSum >= parentBest;
             if (!m.accepted) {
                 state.proposalsRejected++;
                 state.rejectionReasons.merge("merge_not_better", 1, Integer::sum);
