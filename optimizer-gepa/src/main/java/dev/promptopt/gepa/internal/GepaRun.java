@@ -15,8 +15,10 @@ import dev.promptopt.PromptSet;
 import dev.promptopt.PromptTemplate;
 import dev.promptopt.Rng;
 import dev.promptopt.StopReason;
+import dev.promptopt.SystemicFailureException;
 import dev.promptopt.gepa.GepaOptions;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * <p>Resume: every step that spends calls (an evaluation batch or a reflection call) is followed by a
  * checkpoint of the whole state, in-flight proposals included, and every decision already taken is kept in
  * the proposal's {@link GepaState.Pending}, so a resumed run continues each pending proposal at the step
- * where it stopped and repeats no finished model call.
+ * where it stopped and repeats at most the calls that were in flight when it died.
  *
  * <p>Threads: shared state (the pool, the RNG, the in-flight proposals) is read and written only under one
  * lock; model calls and evaluations happen outside it.
@@ -59,6 +61,13 @@ public final class GepaRun {
      * run out while the reflection model is called again and again.
      */
     static final int STALL_LIMIT = 20;
+    // The stall stop waits while a candidate the selection can draw has train examples it was never scored on;
+    // 10 x STALL_LIMIT stalled iterations end the run regardless (selection is random and may keep missing them).
+    /**
+     * Reflection calls in a row that failed (after the model client's retries) before the run stops as a systemic
+     * failure; a single failed reflection gives up its proposal only.
+     */
+    static final int REFLECTION_FAILURE_LIMIT = 3;
 
     private final OptimizationContext ctx;
     private final GepaOptions options;
@@ -83,6 +92,8 @@ public final class GepaRun {
     private Executor executor;
     private ExecutorService ownExecutor;
     private GepaState state;
+    /** Failed reflection calls in a row in this process (a resume after a fix starts again at 0); under the lock. */
+    private int reflectionFailuresInARow;
 
     public GepaRun(OptimizationContext ctx, GepaOptions options, LanguageModel reflector) {
         this.ctx = ctx;
@@ -403,12 +414,19 @@ public final class GepaRun {
             emitEvaluated(p.iteration, "minibatch", batch);
             synchronized (lock) {
                 p.metricCalls += batch.metricCalls();
-                p.parentScores = batch.scoresById();
+                p.parentScores = batch.scoresById(); // a failure is not a score: failed examples are left out
                 p.reflectionExamples = new ArrayList<>();
                 for (ExampleResult r : batch.results()) {
-                    p.reflectionExamples.add(Reflection.record(r));
+                    if (!r.failed()) {
+                        p.reflectionExamples.add(Reflection.record(r));
+                    }
                 }
-                if (options.skipPerfectScore() && allAtLeast(p.parentScores, options.perfectScore())) {
+                if (p.parentScores.isEmpty()) {
+                    p.skipped = true;
+                    reject(p, "evaluation_failed", "every minibatch call of the parent failed: "
+                            + batch.failures().get(0).error());
+                    log.debug("iteration {}: parent {} could not be scored on its minibatch", p.iteration, p.parent);
+                } else if (options.skipPerfectScore() && allAtLeast(p.parentScores, options.perfectScore())) {
                     p.skipped = true;
                     log.debug("iteration {}: parent {} is perfect on its minibatch, skipping", p.iteration, p.parent);
                 } else {
@@ -424,17 +442,12 @@ public final class GepaRun {
             for (String component : p.components) {
                 if (!p.reflectionOutputs.containsKey(component)) {
                     checkAbandoned(p);
-                    stopIfBudgetSpent();
-                    String output;
-                    try {
-                        output = reflect(parent.toPromptSet().get(component), p.reflectionExamples);
-                    } catch (ModelException e) {
-                        if (!e.retriable()) {
-                            throw e; // e.g. authentication: every later reflection would fail the same way
-                        }
-                        // retries exhausted: this proposal is given up, the run and the other proposals go on
+                    stopIfBudgetSpent(p.minibatchIds.size());
+                    String output = reflect(p, parent.toPromptSet().get(component), p.reflectionExamples);
+                    if (output == null) {
                         synchronized (lock) {
-                            reject(p, "reflection_failed", "the reflection call failed: " + e.getMessage());
+                            reject(p, "reflection_failed", "the reflection model '" + reflector.name() + "' failed: "
+                                    + p.rejectedBecause);
                             checkpoint("reflection");
                         }
                         return;
@@ -463,8 +476,17 @@ public final class GepaRun {
                 checkpoint("child-minibatch");
             }
         }
-        double before = sum(p.parentScores);
-        double after = sum(p.childScores);
+        // Compare on the examples both were scored on: a failed call is no score for either side.
+        List<String> common = new ArrayList<>(p.parentScores.keySet());
+        common.retainAll(p.childScores.keySet());
+        if (common.isEmpty()) {
+            synchronized (lock) {
+                reject(p, "evaluation_failed", "the child could not be scored on any example of its minibatch");
+            }
+            return;
+        }
+        double before = sumOn(p.parentScores, common);
+        double after = sumOn(p.childScores, common);
         if (!accepts(options.acceptance(), before, after) && !shorterAtEqualScore(before, after, parent, p.child)) {
             synchronized (lock) {
                 p.rejected = "not_better";
@@ -474,7 +496,7 @@ public final class GepaRun {
             }
             return;
         }
-        validate(p, child);
+        validate(p, child, List.of(p.parent), before, after);
     }
 
     /** With the prompt-length objective, a child that ties its parent and is shorter is an improvement. */
@@ -484,12 +506,42 @@ public final class GepaRun {
                 && Objectives.promptTokens(GepaState.toPromptSet(child)) < Objectives.promptTokens(parent.toPromptSet());
     }
 
-    private void validate(GepaState.Pending p, PromptSet candidate) {
+    /**
+     * The full validation of an accepted proposal. When the budget cannot cover it, the proposal is reported
+     * (a {@code CandidateRejected} event with reason {@code unvalidated}, and {@code unvalidatedCandidates} in
+     * the result's details) before the run stops, instead of vanishing.
+     */
+    private void validate(GepaState.Pending p, PromptSet candidate, List<Integer> parents, double parentMinibatch,
+                          double childMinibatch) {
         if (p.validation != null) {
             return;
         }
         checkAbandoned(p);
-        EvaluationBatch full = ctx.evaluator().evaluate(candidate, ctx.validationData().examples());
+        EvaluationBatch full;
+        try {
+            full = ctx.evaluator().evaluate(candidate, ctx.validationData().examples());
+        } catch (OptimizationStoppedException stop) {
+            Map<String, Object> u = new LinkedHashMap<>();
+            u.put("iteration", p.iteration);
+            u.put("parents", List.copyOf(parents));
+            if (!Double.isNaN(parentMinibatch)) {
+                u.put("parentMinibatchScore", parentMinibatch);
+            }
+            u.put("minibatchScore", childMinibatch);
+            Map<String, String> texts = new TreeMap<>();
+            candidate.asMap().forEach((name, t) -> texts.put(name, t.optimizableText()));
+            u.put("templates", texts);
+            u.put("reason", stop.reason().description());
+            String why = "unvalidated: accepted on its minibatch (" + String.format(Locale.ROOT, "%.4g", childMinibatch)
+                    + ") but not validated: " + stop.reason().description();
+            synchronized (lock) {
+                state.unvalidated.add(u);
+                ctx.emit(new OptimizationEvent.CandidateRejected(p.iteration, why));
+                log.warn("iteration {}: {}", p.iteration, why);
+                checkpoint("unvalidated");
+            }
+            throw stop;
+        }
         emitEvaluated(p.iteration, "validation", full);
         synchronized (lock) {
             p.metricCalls += full.metricCalls();
@@ -549,10 +601,13 @@ public final class GepaRun {
             synchronized (lock) {
                 p.metricCalls += batch.metricCalls();
                 m.mergedScores = batch.scoresById();
-                double mergedSum = sum(m.mergedScores);
-                double parentBest = Math.max(sumOn(state.candidates.get(m.first), m.subsampleIds),
-                        sumOn(state.candidates.get(m.second), m.subsampleIds));
-                m.accepted = mergedSum >= parentBest;
+                List<String> scored = new ArrayList<>(m.mergedScores.keySet()); // failed calls are no score: compare
+                scored.retainAll(state.candidates.get(m.first).validationScores.keySet()); // on the ids all three hold
+                scored.retainAll(state.candidates.get(m.second).validationScores.keySet());
+                double mergedSum = sumOn(m.mergedScores, scored);
+                double parentBest = Math.max(sumOn(state.candidates.get(m.first).validationScores, scored),
+                        sumOn(state.candidates.get(m.second).validationScores, scored));
+                m.accepted = !scored.isEmpty() && mergedSum >= parentBest;
                 if (!m.accepted) {
                     p.rejected = "merge_not_better";
                     p.rejectedBecause = String.format(Locale.ROOT,
@@ -563,7 +618,7 @@ public final class GepaRun {
             }
         }
         if (m.accepted) {
-            validate(p, merged);
+            validate(p, merged, List.of(m.first, m.second), Double.NaN, sum(m.mergedScores));
         }
     }
 
@@ -591,11 +646,16 @@ public final class GepaRun {
                         m.first, m.second, state.candidates.size() - 1, added.score);
                 step = "merge-validation";
             }
+        } else if (p.skipped && p.rejected != null) { // the parent could not be scored on its minibatch
+            countRejection(p.iteration, p.rejected, p.rejected + ": ", p.rejectedBecause);
+            step = "rejected";
         } else if (p.skipped) {
+            state.candidates.get(p.parent).trainEvaluated.addAll(p.parentScores.keySet());
             state.skippedPerfect++;
             step = "skipped";
         } else {
             GepaState.Candidate parent = state.candidates.get(p.parent);
+            parent.trainEvaluated.addAll(p.parentScores.keySet());
             Components.advance(options.componentSelection(), parent, promptNames);
             if (p.child != null && isExisting(p.child)) {
                 // Caught here or when the child was built, depending on timing: the same verdict either way.
@@ -607,6 +667,7 @@ public final class GepaRun {
             } else {
                 List<Integer> parents = List.of(p.parent);
                 GepaState.Candidate added = addCandidate(p.child, parents, "reflection", p.validation, p.iteration);
+                added.trainEvaluated.addAll(p.childScores.keySet());
                 state.proposalsAccepted++;
                 state.lastIterationFoundNew = true;
                 if (options.merge() && state.mergesAttempted + state.mergesDue < options.maxMerges()) {
@@ -666,13 +727,37 @@ public final class GepaRun {
         }
     }
 
-    private String reflect(PromptTemplate current, List<GepaState.ReflectionExample> examples) {
+    /**
+     * Asks the reflection model; null when the call failed (after the model client's retries), with the error in
+     * the proposal's {@code rejectedBecause}: that gives up this proposal, not the run, unless
+     * {@value #REFLECTION_FAILURE_LIMIT} calls in a row failed.
+     */
+    private String reflect(GepaState.Pending p, PromptTemplate current, List<GepaState.ReflectionExample> examples) {
         Map<String, Map<String, Object>> inputs = new LinkedHashMap<>();
         for (GepaState.ReflectionExample e : examples) {
             inputs.put(e.exampleId, trainById.get(e.exampleId).inputs());
         }
         String prompt = Reflection.prompt(template, current.optimizableText(), Reflection.renderExamples(examples, inputs));
-        return reflector.chat(List.of(ChatMessage.user(prompt))).text();
+        try {
+            String text = reflector.chat(List.of(ChatMessage.user(prompt))).text();
+            synchronized (lock) {
+                reflectionFailuresInARow = 0;
+            }
+            return text;
+        } catch (ModelException e) {
+            synchronized (lock) {
+                reflectionFailuresInARow++;
+                p.rejectedBecause = e.getMessage();
+                log.warn("reflection call failed ({} in a row): {}", reflectionFailuresInARow, e.getMessage());
+                if (reflectionFailuresInARow >= REFLECTION_FAILURE_LIMIT) {
+                    checkpoint("reflection-failed");
+                    throw new SystemicFailureException("the run stopped: the reflection model '" + reflector.name()
+                            + "' failed " + reflectionFailuresInARow + " times in a row; last error: " + e.getMessage()
+                            + ". The checkpoint is intact: fix the cause and resume the run.", e);
+                }
+            }
+            return null;
+        }
     }
 
     // ---------------------------------------------------------------- bookkeeping
@@ -747,7 +832,8 @@ public final class GepaRun {
             return new StopReason(StopReason.Kind.NO_IMPROVEMENT, "no improvement of the best validation score in "
                     + state.iterationsWithoutImprovement + " iterations");
         }
-        if (state.stalledIterations >= STALL_LIMIT) {
+        if (state.stalledIterations >= STALL_LIMIT * 10
+                || state.stalledIterations >= STALL_LIMIT && !unevaluatedMinibatchesLeft()) {
             return StopReason.completed("no new evaluation in the last " + state.stalledIterations
                     + " iterations: no proposal led to a new evaluation (rejected proposals so far: "
                     + new TreeMap<>(state.rejectionReasons) + ")");
@@ -755,13 +841,45 @@ public final class GepaRun {
         return null;
     }
 
+    /**
+     * Whether a candidate the selection can still pick has train examples it was never scored on: then a stall
+     * (iterations without a new metric call) is not the end, since new minibatches remain.
+     */
+    private boolean unevaluatedMinibatchesLeft() {
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < state.candidates.size(); i++) {
+            all.add(i);
+        }
+        double[] agg = Pareto.aggregates(state.candidates);
+        Collection<Integer> selectable = switch (options.candidateSelection()) { // what Pareto.select can draw
+            case CURRENT_BEST -> List.of(Pareto.best(state));
+            case EPSILON_GREEDY -> all;
+            case TOP_K_PARETO -> {
+                List<Integer> top = new ArrayList<>(all);
+                top.sort(java.util.Comparator.<Integer>comparingDouble(c -> -agg[c]).thenComparingInt(c -> c));
+                top = top.subList(0, Math.min(options.topK(), top.size()));
+                yield Pareto.frequencies(Pareto.fronts(state.candidates, top, options.frontier(), state.validationIds),
+                        agg).keySet();
+            }
+            default -> Pareto.frequencies(Pareto.fronts(state.candidates, all, options.frontier(), state.validationIds),
+                    agg).keySet();
+        };
+        for (int c : selectable) {
+            if (!state.candidates.get(c).trainEvaluated.containsAll(trainById.keySet())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Reflection calls are not batches the evaluator can refuse, so check before paying for one that cannot be used. */
-    private void stopIfBudgetSpent() {
+    private void stopIfBudgetSpent(int childCalls) {
         StopReason reason = ctx.stopReason().orElse(null);
         Long max = ctx.budget().maxMetricCalls();
         long used = ctx.evaluator().metricCallsUsed();
-        if (reason == null && max != null && used >= max) {
-            reason = new StopReason(StopReason.Kind.METRIC_CALLS, "metric call budget of " + max + " spent (" + used + " used)");
+        if (reason == null && max != null && used + childCalls > max) {
+            reason = new StopReason(StopReason.Kind.METRIC_CALLS, "metric call budget of " + max + ": " + used
+                    + " spent, a child's minibatch needs " + childCalls);
         }
         if (reason != null) {
             throw new OptimizationStoppedException(reason);
@@ -818,10 +936,10 @@ public final class GepaRun {
         return s;
     }
 
-    private static double sumOn(GepaState.Candidate c, List<String> ids) {
+    private static double sumOn(Map<String, Double> scores, List<String> ids) {
         double s = 0;
         for (String id : ids) {
-            s += c.validationScores.getOrDefault(id, 0.0);
+            s += scores.getOrDefault(id, 0.0);
         }
         return s;
     }
@@ -865,6 +983,7 @@ public final class GepaRun {
             details.put("proposalsDropped", state.proposalsDropped);
         }
         details.put("metricCalls", ctx.evaluator().metricCallsUsed());
+        details.put("unvalidatedCandidates", List.copyOf(state.unvalidated));
         details.put("seed", state.seed);
         Map<String, List<Integer>> front = new LinkedHashMap<>();
         state.bestCandidatesByInstance.forEach((k, v) -> front.put(k, List.copyOf(v)));

@@ -55,6 +55,12 @@ public final class GepaState {
     public List<List<Integer>> mergedDescriptions = new ArrayList<>();
 
     /**
+     * Children accepted on their minibatch whose validation the budget could not cover (reported, not dropped):
+     * iteration, parent, minibatch sums and templates.
+     */
+    public List<Map<String, Object>> unvalidated = new ArrayList<>();
+
+    /**
      * The iteration in progress, or null between iterations. Read from checkpoints of the sequential layout
      * only: a restored run moves it into {@link #inFlight}.
      */
@@ -83,6 +89,8 @@ public final class GepaState {
         public Map<String, Double> objectiveScores = new TreeMap<>();
         /** Validation id -> objective -> value, for the cartesian front. */
         public Map<String, Map<String, Double>> validationObjectiveScores = new LinkedHashMap<>();
+        /** Train example ids this candidate has been scored on (as a parent): the stall stop waits for all. */
+        public java.util.Set<String> trainEvaluated = new java.util.TreeSet<>();
 
         public PromptSet toPromptSet() {
             return GepaState.toPromptSet(templates);
