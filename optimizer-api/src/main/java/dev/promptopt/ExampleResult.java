@@ -17,11 +17,20 @@ import java.util.stream.Collectors;
  * @param error    the error message when the predict function or a scorer failed, else null
  * @param durationNanos time spent on this example (predict and scorers)
  * @param cached   whether this came from the run's cache instead of new calls
+ * @param usage    the tokens and dollars of the example's metered model calls ({@link ExampleUsage#NONE} when
+ *                 none was metered); a cached result keeps the usage of the calls that produced it
  */
 public record ExampleResult(Example example, Object output, Map<String, Feedback> feedback, double score,
-                            String error, long durationNanos, boolean cached) {
+                            String error, long durationNanos, boolean cached, ExampleUsage usage) {
     public ExampleResult {
         feedback = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(feedback));
+        usage = usage == null ? ExampleUsage.NONE : usage;
+    }
+
+    /** A result without measured usage. */
+    public ExampleResult(Example example, Object output, Map<String, Feedback> feedback, double score,
+                         String error, long durationNanos, boolean cached) {
+        this(example, output, feedback, score, error, durationNanos, cached, ExampleUsage.NONE);
     }
 
     public boolean failed() {
@@ -41,7 +50,12 @@ public record ExampleResult(Example example, Object output, Map<String, Feedback
 
     /** A copy marked as served from the cache. */
     public ExampleResult asCached() {
-        return new ExampleResult(example, output, feedback, score, error, durationNanos, true);
+        return new ExampleResult(example, output, feedback, score, error, durationNanos, true, usage);
+    }
+
+    /** A copy carrying {@code usage}. */
+    public ExampleResult withUsage(ExampleUsage usage) {
+        return new ExampleResult(example, output, feedback, score, error, durationNanos, cached, usage);
     }
 
     private static String format(double v) {

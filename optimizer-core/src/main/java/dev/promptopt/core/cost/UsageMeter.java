@@ -4,6 +4,7 @@ import dev.promptopt.ChatMessage;
 import dev.promptopt.LanguageModel;
 import dev.promptopt.ModelResponse;
 import dev.promptopt.TokenUsage;
+import dev.promptopt.core.internal.engine.ExampleUsageScope;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,8 @@ import java.util.Objects;
 
 /**
  * Counts calls, tokens and dollars per {@link ModelRole} across a run. Thread-safe. Wrap each model with
- * {@link #meter(LanguageModel, ModelRole)}; every successful call is recorded with its own model's price.
+ * {@link #meter(LanguageModel, ModelRole)}; every successful call is recorded with its own model's price, and also
+ * attributed to the example being evaluated on the calling thread ({@link dev.promptopt.ExampleResult#usage()}).
  *
  * <pre>{@code
  * UsageMeter meter = new UsageMeter(CostTable.defaults());
@@ -60,7 +62,8 @@ public final class UsageMeter {
             @Override
             public ModelResponse chat(List<ChatMessage> messages) {
                 ModelResponse r = model.chat(messages);
-                record(role, model.name(), r.usage());
+                double dollars = record(role, model.name(), r.usage());
+                ExampleUsageScope.record(r.usage(), dollars); // the example being evaluated on this thread, if any
                 return r;
             }
 
@@ -71,12 +74,13 @@ public final class UsageMeter {
         };
     }
 
-    /** Records one call; priced by {@code model}'s entry in the cost table. */
-    public void record(ModelRole role, String model, TokenUsage tokens) {
+    /** Records one call; priced by {@code model}'s entry in the cost table. Returns its price in dollars. */
+    public double record(ModelRole role, String model, TokenUsage tokens) {
         double dollars = costTable.cost(model, tokens);
         synchronized (usage) {
             usage.merge(role, RoleUsage.NONE.plus(tokens, dollars), (a, b) -> a.plus(b.tokens(), b.cost()));
         }
+        return dollars;
     }
 
     /** Tokens used by one role. */

@@ -317,37 +317,45 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
     private ExampleResult evaluateOne(PromptSet candidate, String fp, Example example) {
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
-        long t0 = nanoClock.getAsLong();
+        // The metered models called on this thread, predict and judges, are this attempt's usage.
+        ExampleUsageScope scope = ExampleUsageScope.open();
         try {
-            Object output;
-            try {
-                output = predict.predict(example.inputs(), candidate);
-            } catch (Exception e) {
-                String error = "prediction failed: " + describe(e);
-                Map<String, Feedback> fb = new LinkedHashMap<>();
-                for (Scorer s : scorers) {
-                    fb.put(s.name(), Feedback.fail(error));
-                }
-                return recorded(fp, new ExampleResult(example, null, fb, 0.0, error, nanoClock.getAsLong() - t0, false));
-            }
-            Map<String, Feedback> fb = new LinkedHashMap<>();
-            String error = null;
-            for (Scorer s : scorers) {
-                try {
-                    Feedback f = s.score(example, output);
-                    fb.put(s.name(), f == null ? Feedback.fail("scorer returned no feedback") : f);
-                } catch (Exception e) {
-                    String msg = "scorer '" + s.name() + "' failed: " + describe(e);
-                    error = error == null ? msg : error + "; " + msg;
-                    fb.put(s.name(), Feedback.fail(msg));
-                }
-            }
-            double score = error == null ? aggregation.aggregate(fb) : 0.0;
-            return recorded(fp, new ExampleResult(example, ResultRecords.normalize(output), fb, score, error,
-                    nanoClock.getAsLong() - t0, false));
+            ExampleResult r = scoreOne(candidate, example);
+            return recorded(fp, r.withUsage(scope.usage()));
         } finally {
+            scope.close();
             inFlight.decrementAndGet();
         }
+    }
+
+    private ExampleResult scoreOne(PromptSet candidate, Example example) {
+        long t0 = nanoClock.getAsLong();
+        Object output;
+        try {
+            output = predict.predict(example.inputs(), candidate);
+        } catch (Exception e) {
+            String error = "prediction failed: " + describe(e);
+            Map<String, Feedback> fb = new LinkedHashMap<>();
+            for (Scorer s : scorers) {
+                fb.put(s.name(), Feedback.fail(error));
+            }
+            return new ExampleResult(example, null, fb, 0.0, error, nanoClock.getAsLong() - t0, false);
+        }
+        Map<String, Feedback> fb = new LinkedHashMap<>();
+        String error = null;
+        for (Scorer s : scorers) {
+            try {
+                Feedback f = s.score(example, output);
+                fb.put(s.name(), f == null ? Feedback.fail("scorer returned no feedback") : f);
+            } catch (Exception e) {
+                String msg = "scorer '" + s.name() + "' failed: " + describe(e);
+                error = error == null ? msg : error + "; " + msg;
+                fb.put(s.name(), Feedback.fail(msg));
+            }
+        }
+        double score = error == null ? aggregation.aggregate(fb) : 0.0;
+        return new ExampleResult(example, ResultRecords.normalize(output), fb, score, error,
+                nanoClock.getAsLong() - t0, false);
     }
 
     private ExampleResult recorded(String fp, ExampleResult r) {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptopt.Dataset;
 import dev.promptopt.Example;
 import dev.promptopt.ExampleResult;
+import dev.promptopt.ExampleUsage;
+import dev.promptopt.TokenUsage;
 import dev.promptopt.Feedback;
 import dev.promptopt.PromptOptimizerException;
 import java.io.BufferedWriter;
@@ -136,7 +138,11 @@ public final class ResultJournal implements AutoCloseable {
                         + byId.get(id).describe() + " has now" : ", which the run's data no longer holds")
                         + "; resume with the same data");
             }
-            out.add(new Entry(node.path("candidate").asText(), fromJson(node, ex)));
+            ExampleResult result = fromJson(node, ex);
+            if (node.has("usage")) {
+                result = result.withUsage(usage(node.get("usage"), i + 1));
+            }
+            out.add(new Entry(node.path("candidate").asText(), result));
         }
         entries = out.size();
         return out;
@@ -197,7 +203,35 @@ public final class ResultJournal implements AutoCloseable {
             n.put("error", r.error());
         }
         n.put("durationNanos", r.durationNanos());
+        if (r.usage().measured()) {
+            n.putObject("usage").put("calls", r.usage().calls())
+                    .put("inputTokens", r.usage().tokens().inputTokens())
+                    .put("outputTokens", r.usage().tokens().outputTokens())
+                    .put("costUsd", r.usage().costUsd());
+        }
         return n;
+    }
+
+    /** The usage of a journal line, checked: a wrong field names the line and what it holds. */
+    private ExampleUsage usage(JsonNode u, int line) {
+        long calls = count(u, "calls", line);
+        long in = count(u, "inputTokens", line);
+        long out = count(u, "outputTokens", line);
+        JsonNode cost = u.get("costUsd");
+        if (cost == null || !cost.isNumber() || !(cost.asDouble() >= 0) || Double.isInfinite(cost.asDouble())) {
+            throw new PromptOptimizerException("evaluation journal " + file + ":" + line
+                    + ": field usage.costUsd must be a number >= 0, found " + cost);
+        }
+        return new ExampleUsage(calls, new TokenUsage(in, out), cost.asDouble());
+    }
+
+    private long count(JsonNode u, String field, int line) {
+        JsonNode v = u.get(field);
+        if (v == null || !v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < 0) {
+            throw new PromptOptimizerException("evaluation journal " + file + ":" + line + ": field usage." + field
+                    + " must be a whole number >= 0, found " + v);
+        }
+        return v.asLong();
     }
 
     private ExampleResult fromJson(JsonNode n, Example ex) {

@@ -55,7 +55,7 @@ public final class ResultRecords {
         return n;
     }
 
-    /** One row per example: id, inputs, output, score, per-scorer value and rationale, error. */
+    /** One row per example: id, inputs, output, score, per-scorer value and rationale, error, measured usage. */
     public static ArrayNode rows(EvaluationBatch batch) {
         return rows(batch.results());
     }
@@ -77,6 +77,12 @@ public final class ResultRecords {
             });
             if (r.error() != null) {
                 row.put("error", r.error());
+            }
+            if (r.usage().measured()) {
+                row.putObject("usage").put("calls", r.usage().calls())
+                        .put("inputTokens", r.usage().tokens().inputTokens())
+                        .put("outputTokens", r.usage().tokens().outputTokens())
+                        .put("costUsd", r.usage().costUsd());
             }
         }
         return rows;
