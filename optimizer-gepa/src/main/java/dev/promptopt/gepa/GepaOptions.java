@@ -82,7 +82,15 @@ public final class GepaOptions {
          * that ties its parent on the minibatch and is shorter is accepted, and among candidates of equal
          * validation score the shorter is the best.
          */
-        PROMPT_TOKENS
+        PROMPT_TOKENS,
+        /**
+         * The dollars of an example's metered calls (its predict call and its judges, priced by the run's cost
+         * table; {@link dev.promptopt.ExampleResult#usage()}), lower is better. Needs models wrapped by the run's
+         * {@code UsageMeter}; an example whose calls were not metered has no value. A child that ties its parent
+         * on the minibatch and costs less there is accepted, and among candidates of equal validation score (and
+         * prompt length, when that objective is on too) the cheaper is the best.
+         */
+        COST_PER_EXAMPLE
     }
 
     private LanguageModel reflectionModel;

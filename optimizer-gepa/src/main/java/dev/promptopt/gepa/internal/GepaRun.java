@@ -415,6 +415,7 @@ public final class GepaRun {
             synchronized (lock) {
                 p.metricCalls += batch.metricCalls();
                 p.parentScores = batch.scoresById(); // a failure is not a score: failed examples are left out
+                p.parentCosts = Objectives.costs(batch);
                 p.reflectionExamples = new ArrayList<>();
                 for (ExampleResult r : batch.results()) {
                     if (!r.failed()) {
@@ -473,6 +474,7 @@ public final class GepaRun {
             synchronized (lock) {
                 p.metricCalls += batch.metricCalls();
                 p.childScores = batch.scoresById();
+                p.childCosts = Objectives.costs(batch);
                 checkpoint("child-minibatch");
             }
         }
@@ -487,7 +489,8 @@ public final class GepaRun {
         }
         double before = sumOn(p.parentScores, common);
         double after = sumOn(p.childScores, common);
-        if (!accepts(options.acceptance(), before, after) && !shorterAtEqualScore(before, after, parent, p.child)) {
+        if (!accepts(options.acceptance(), before, after) && !shorterAtEqualScore(before, after, parent, p.child)
+                && !cheaperAtEqualScore(before, after, p, common)) {
             synchronized (lock) {
                 p.rejected = "not_better";
                 p.rejectedBecause = String.format(Locale.ROOT, "minibatch score %.4g is not %s the parent's %.4g",
@@ -504,6 +507,21 @@ public final class GepaRun {
                                         Map<String, GepaState.TemplateData> child) {
         return options.objectives().contains(GepaOptions.Objective.PROMPT_TOKENS) && after == before
                 && Objectives.promptTokens(GepaState.toPromptSet(child)) < Objectives.promptTokens(parent.toPromptSet());
+    }
+
+    /**
+     * With the cost objective, a child that ties its parent and whose metered calls cost less on the examples both
+     * were metered on is an improvement.
+     */
+    private boolean cheaperAtEqualScore(double before, double after, GepaState.Pending p, List<String> common) {
+        if (!options.objectives().contains(GepaOptions.Objective.COST_PER_EXAMPLE) || after != before
+                || p.parentCosts == null || p.childCosts == null) {
+            return false;
+        }
+        List<String> metered = new ArrayList<>(common);
+        metered.retainAll(p.parentCosts.keySet());
+        metered.retainAll(p.childCosts.keySet());
+        return !metered.isEmpty() && sumOn(p.childCosts, metered) < sumOn(p.parentCosts, metered);
     }
 
     /**

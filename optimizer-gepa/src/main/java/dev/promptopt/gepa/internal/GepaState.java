@@ -158,6 +158,8 @@ public final class GepaState {
         public Integer parent;
         public List<String> minibatchIds;
         public Map<String, Double> parentScores;
+        /** Example id -> dollars of the parent's metered minibatch calls (cost objective; null in older checkpoints). */
+        public Map<String, Double> parentCosts;
         /** What reflection reads, saved so a resume does not need the parent's outputs again. */
         public List<ReflectionExample> reflectionExamples;
         public boolean skipped;
@@ -167,6 +169,8 @@ public final class GepaState {
         /** The child's templates once its proposal passed the checks. */
         public Map<String, TemplateData> child;
         public Map<String, Double> childScores;
+        /** Example id -> dollars of the child's metered minibatch calls (cost objective). */
+        public Map<String, Double> childCosts;
         /** Set when this iteration's proposal was rejected (the reason key). */
         public String rejected;
         /** The rejection's explanation, for the event sent when the proposal is folded. */

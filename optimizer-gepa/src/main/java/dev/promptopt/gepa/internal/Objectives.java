@@ -18,11 +18,16 @@ import java.util.regex.Pattern;
 
 /**
  * The objectives a candidate is measured on: every scorer (its value per example), and optionally the
- * prompt's length in tokens. Every objective is "higher is better", so a length is kept negated.
+ * prompt's length in tokens and the cost per example. Every objective is "higher is better", so a length and
+ * a cost are kept negated.
  */
 public final class Objectives {
     /** The key of the prompt-length objective (its value is minus the token count). */
     public static final String PROMPT_TOKENS = "prompt_tokens";
+    /** The key of the cost objective (its value is minus the dollars of the example's metered calls). */
+    public static final String COST_PER_EXAMPLE = "cost_per_example";
+    /** The negated objectives, in the order they break ties between candidates of equal score. */
+    public static final List<String> LOWER_IS_BETTER = List.of(PROMPT_TOKENS, COST_PER_EXAMPLE);
     private static final Pattern TOKEN = Pattern.compile("\\w+|[^\\w\\s]");
 
     private Objectives() {
@@ -30,11 +35,13 @@ public final class Objectives {
 
     /**
      * Validation id -> objective -> value. A failed example contributes no objective value: a failure is
-     * not a score. The prompt-length objective is the same for every example.
+     * not a score, and an example whose calls were not metered has no cost. The prompt-length objective is the
+     * same for every example.
      */
     public static Map<String, Map<String, Double>> perExample(EvaluationBatch batch, PromptSet candidate,
                                                               Set<GepaOptions.Objective> extra) {
         Double tokens = extra.contains(GepaOptions.Objective.PROMPT_TOKENS) ? -(double) promptTokens(candidate) : null;
+        boolean cost = extra.contains(GepaOptions.Objective.COST_PER_EXAMPLE);
         Map<String, Map<String, Double>> out = new LinkedHashMap<>();
         for (ExampleResult r : batch.results()) {
             Map<String, Double> values = new TreeMap<>();
@@ -42,11 +49,25 @@ public final class Objectives {
                 for (Map.Entry<String, Feedback> f : r.feedback().entrySet()) {
                     values.put(f.getKey(), f.getValue().value());
                 }
+                if (cost && r.usage().measured()) {
+                    values.put(COST_PER_EXAMPLE, -r.usage().costUsd());
+                }
             }
             if (tokens != null) {
                 values.put(PROMPT_TOKENS, tokens);
             }
             out.put(r.example().id(), values);
+        }
+        return out;
+    }
+
+    /** Example id -> dollars of its metered calls, for the results that were scored and metered. */
+    public static Map<String, Double> costs(EvaluationBatch batch) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (ExampleResult r : batch.results()) {
+            if (!r.failed() && r.usage().measured()) {
+                out.put(r.example().id(), r.usage().costUsd());
+            }
         }
         return out;
     }
@@ -94,7 +115,7 @@ public final class Objectives {
     /**
      * The candidates no other candidate dominates across the objectives (at least as good on every
      * objective, better on one), each with its objective values; the prompt length is shown as a positive
-     * token count.
+     * token count and the cost as positive dollars.
      */
     public static List<Map<String, Object>> front(List<GepaState.Candidate> candidates) {
         List<Map<String, Object>> out = new ArrayList<>();
@@ -110,7 +131,8 @@ public final class Objectives {
             row.put("candidate", i);
             row.put("score", candidates.get(i).score);
             Map<String, Object> values = new TreeMap<>();
-            candidates.get(i).objectiveScores.forEach((k, v) -> values.put(k, PROMPT_TOKENS.equals(k) ? (Object) (long) -v : v));
+            candidates.get(i).objectiveScores.forEach((k, v) -> values.put(k, PROMPT_TOKENS.equals(k) ? (Object) (long) -v
+                    : COST_PER_EXAMPLE.equals(k) ? (Object) (-v) : v));
             row.put("objectives", values);
             out.add(row);
         }

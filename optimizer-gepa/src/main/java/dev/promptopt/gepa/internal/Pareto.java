@@ -198,10 +198,10 @@ public final class Pareto {
         int best = 0;
         for (int i = 1; i < cs.size(); i++) {
             double d = cs.get(i).score - cs.get(best).score;
-            if (d == 0) {
-                // with the prompt-length objective, of two equal scores the shorter prompt is the better
-                Double li = cs.get(i).objectiveScores.get(Objectives.PROMPT_TOKENS);
-                Double lb = cs.get(best).objectiveScores.get(Objectives.PROMPT_TOKENS);
+            // with the prompt-length or cost objective, of two equal scores the shorter (then cheaper) is the better
+            for (int k = 0; d == 0 && k < Objectives.LOWER_IS_BETTER.size(); k++) {
+                Double li = cs.get(i).objectiveScores.get(Objectives.LOWER_IS_BETTER.get(k));
+                Double lb = cs.get(best).objectiveScores.get(Objectives.LOWER_IS_BETTER.get(k));
                 if (li != null && lb != null && !li.equals(lb)) {
                     d = li - lb;
                 }

@@ -1,0 +1,184 @@
+package dev.promptopt.gepa;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.promptopt.ChatMessage;
+import dev.promptopt.LanguageModel;
+import dev.promptopt.ModelResponse;
+import dev.promptopt.OptimizationResult;
+import dev.promptopt.PredictFn;
+import dev.promptopt.PromptRegistry;
+import dev.promptopt.TokenUsage;
+import dev.promptopt.core.PromptOptimizer;
+import dev.promptopt.core.cost.CostTable;
+import dev.promptopt.core.cost.ModelRole;
+import dev.promptopt.core.cost.UsageMeter;
+import dev.promptopt.gepa.internal.Objectives;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cost objective through the real engine and a metered model: of two prompts that score the same, the run
+ * ends on the one whose calls cost less, although its prompt is the longer of the two.
+ */
+class GepaCostObjectiveTest {
+    private static final String RULES = "\nRULE: fruit\nRULE: animal\nRULE: color\nRULE: city";
+    /** Makes the target write out its reasoning before the answer: many output tokens. */
+    private static final String VERBOSE = "Show your reasoning, then the word.\nWord: {{word}}" + RULES;
+    /** Longer, but the target answers with the word alone. */
+    private static final String TERSE = "Answer with the transformed word alone on one line, with no reasoning and "
+            + "nothing else around it.\nWord: {{word}}" + RULES;
+
+    /** Counts one token per word each way; asked for reasoning, writes forty words of it before the answer. */
+    private static final class CountingTarget implements LanguageModel {
+        final RuleWorld.Target rules = new RuleWorld.Target(0);
+
+        @Override
+        public String name() {
+            return "scripted:/target";
+        }
+
+        @Override
+        public ModelResponse chat(List<ChatMessage> messages) {
+            String prompt = messages.get(messages.size() - 1).content();
+            String answer = rules.chat(messages).text();
+            String text = prompt.contains("Show your reasoning")
+                    ? "Reasoning:" + " the word belongs to a category whose rule applies".repeat(5) + "\n" + answer
+                    : answer;
+            return new ModelResponse(text, new TokenUsage(words(prompt), words(text)), name());
+        }
+
+        private static long words(String s) {
+            return s.isBlank() ? 0 : s.trim().split("\\s+").length;
+        }
+    }
+
+    private static PredictFn lastLine(LanguageModel model) {
+        PredictFn inner = RuleWorld.predict(model);
+        return (inputs, prompts) -> {
+            String text = (String) inner.predict(inputs, prompts);
+            return text.substring(text.lastIndexOf('\n') + 1);
+        };
+    }
+
+    private static PromptRegistry registry() {
+        PromptRegistry r = PromptRegistry.inMemory();
+        r.register("task", RuleWorld.onePrompt().get("task"));
+        return r;
+    }
+
+    private static PromptOptimizer.Builder builder(GepaOptions options, LanguageModel reflector, UsageMeter meter,
+                                                   Path runs) {
+        LanguageModel target = meter.meter(new CountingTarget(), ModelRole.TASK);
+        return PromptOptimizer.builder()
+                .registry(registry())
+                .prompts("prompts:/task/1")
+                .predictFn(lastLine(target))
+                .trainData(RuleWorld.train())
+                .validationData(RuleWorld.validation())
+                .scorers(RuleWorld.SCORER)
+                .optimizer(new Gepa(options.reflectionModel(reflector).stopWhenPerfect(false).skipPerfectScore(false)
+                        .noImprovementIterations(6).maxMetricCalls(300)))
+                .usageMeter(meter)
+                .maxConcurrency(3)
+                .seed(3)
+                .runDirectory(runs);
+    }
+
+    private static RuleWorld.Reflector reflector() {
+        RuleWorld.Reflector r = new RuleWorld.Reflector(1);
+        r.scripted.add("```\n" + VERBOSE + "\n```");
+        r.scripted.add("```\n" + TERSE + "\n```");
+        return r;
+    }
+
+    private static UsageMeter meter() {
+        return new UsageMeter(CostTable.empty().with("scripted:/target", 1.0, 4.0));
+    }
+
+    private static String bestText(OptimizationResult r) {
+        return r.bestTemplates().get("task").text();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> frontRow(OptimizationResult r, int candidate) {
+        List<Map<String, Object>> front = (List<Map<String, Object>>) r.details().get("objectiveFront");
+        return front.stream().filter(row -> ((Number) row.get("candidate")).intValue() == candidate).findFirst()
+                .orElseThrow(() -> new AssertionError("candidate " + candidate + " is not on the front " + front));
+    }
+
+    @Test
+    void withTheCostObjectiveTheRunEndsOnTheCheaperPromptOfEqualScore(@TempDir Path dir) {
+        OptimizationResult plain = builder(Gepa.options(), reflector(), meter(), dir.resolve("plain")).run();
+        OptimizationResult lean = builder(Gepa.options().objectives(GepaOptions.Objective.COST_PER_EXAMPLE),
+                reflector(), meter(), dir.resolve("lean")).run();
+
+        assertThat(bestText(plain)).isEqualTo(VERBOSE);
+        assertThat(bestText(lean)).isEqualTo(TERSE);
+        assertThat(lean.finalScore()).isEqualTo(plain.finalScore()).isEqualTo(1.0);
+        // not the prompt-length objective at work: the cheaper prompt is the longer one
+        assertThat(TERSE.length()).isGreaterThan(VERBOSE.length());
+
+        Map<String, Object> row = frontRow(lean, lean.bestCandidate());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> objectives = (Map<String, Object>) row.get("objectives");
+        assertThat(objectives).containsEntry("exact", 1.0).containsKey(Objectives.COST_PER_EXAMPLE);
+        double terseCost = (Double) objectives.get(Objectives.COST_PER_EXAMPLE);
+        assertThat(terseCost).isPositive();
+        // the verbose candidate, as validated in the same run, cost more per example
+        int verbose = lean.candidates().stream().filter(c -> c.templates().get("task").text().equals(VERBOSE))
+                .findFirst().orElseThrow().index();
+        assertThat(lean.candidates().get(verbose).score()).isEqualTo(1.0);
+        assertThat(((List<?>) lean.details().get("objectiveFront")))
+                .noneMatch(r -> ((Map<?, ?>) r).get("candidate").equals(verbose)); // dominated: same score, dearer
+    }
+
+    /** A reflection model that fails like a dying process at its n-th call. */
+    private static final class Crashing implements LanguageModel {
+        final LanguageModel delegate;
+        final int crashAt;
+        final AtomicInteger attempts = new AtomicInteger();
+
+        Crashing(LanguageModel delegate, int crashAt) {
+            this.delegate = delegate;
+            this.crashAt = crashAt;
+        }
+
+        @Override
+        public String name() {
+            return "scripted:/crashing";
+        }
+
+        @Override
+        public ModelResponse chat(List<ChatMessage> messages) {
+            if (attempts.incrementAndGet() == crashAt) {
+                throw new IllegalStateException("simulated crash at reflection call " + crashAt);
+            }
+            return delegate.chat(messages);
+        }
+    }
+
+    @Test
+    void aResumedRunKeepsTheCostsOfTheExamplesScoredBeforeTheCrash(@TempDir Path dir) {
+        GepaOptions options = Gepa.options().objectives(GepaOptions.Objective.COST_PER_EXAMPLE);
+        OptimizationResult straight = builder(options, reflector(), meter(), dir.resolve("a")).runId("s").run();
+
+        RuleWorld.Reflector reflector = reflector();
+        Path runs = dir.resolve("b");
+        // the crash comes after both candidates were validated and journaled with their costs
+        assertThatThrownBy(() -> builder(options, new Crashing(reflector, 3), meter(), runs).runId("k").run())
+                .hasMessageContaining("simulated crash at reflection call 3");
+        UsageMeter resumedMeter = meter();
+        OptimizationResult resumed = builder(options, new Crashing(reflector, -1), resumedMeter, runs).resume("k").run();
+
+        assertThat(bestText(resumed)).isEqualTo(TERSE);
+        assertThat(resumed.candidates()).isEqualTo(straight.candidates());
+        assertThat(frontRow(resumed, resumed.bestCandidate()))
+                .isEqualTo(frontRow(straight, straight.bestCandidate()));
+    }
+}
