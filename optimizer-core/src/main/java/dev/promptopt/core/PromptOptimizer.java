@@ -160,7 +160,7 @@ public final class PromptOptimizer {
         PredictFn predict = CandidatePrompts.scoped((inputs, prompts) -> predictRef.get().predict(inputs, prompts),
                 seedVersions, loadedPrompts);
         EvaluationEngine eng = new EvaluationEngine(predict, b.scorers, b.aggregation, b.maxConcurrency, stops,
-                journal, event -> Listeners.emit(listeners, event), b.nanoClock);
+                journal, event -> Listeners.emit(listeners, event), b.nanoClock, b.hedging);
         if (saved != null) {
             List<ResultJournal.Entry> entries = journal.readExisting(List.of(b.trainData, validation));
             eng.restore(entries, saved.journalEntries(), saved.metricCalls());
@@ -305,6 +305,9 @@ public final class PromptOptimizer {
         }
         // Failed calls cost no metric call and are left out of the scores; these say how many there were.
         details.put("failedCalls", eng.failedCalls());
+        if (eng.hedging()) {
+            details.put("hedgedCalls", eng.hedgedCalls()); // extra predict requests; no metric call each
+        }
         details.put("failedExamples", Map.of("baseline", baseline.failures().stream().map(r -> r.example().id()).toList(),
                 "final", fin.failures().stream().map(r -> r.example().id()).toList()));
         double cost = eng.stops().costUsd();
@@ -465,6 +468,7 @@ public final class PromptOptimizer {
         private LongSupplier nanoClock = System::nanoTime;
         private DoubleSupplier costSource;
         private UsageMeter usageMeter;
+        private Hedging hedging;
         private boolean tracePredictions;
 
         private Builder() {
@@ -615,6 +619,16 @@ public final class PromptOptimizer {
         public Builder usageMeter(UsageMeter meter) {
             this.usageMeter = Objects.requireNonNull(meter, "meter");
             this.costSource = meter::totalCost;
+            return this;
+        }
+
+        /**
+         * Hedges slow predict calls (off by default): a call slower than a high percentile of the run's predict
+         * latencies gets a second request when a permit is free, and the first answer wins. The extra requests
+         * are reported as {@code hedgedCalls} in the result's details and cost no metric call.
+         */
+        public Builder hedging(Hedging hedging) {
+            this.hedging = Objects.requireNonNull(hedging, "hedging");
             return this;
         }
 

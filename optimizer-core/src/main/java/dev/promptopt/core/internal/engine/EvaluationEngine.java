@@ -14,6 +14,7 @@ import dev.promptopt.PromptSet;
 import dev.promptopt.Scorer;
 import dev.promptopt.StopReason;
 import dev.promptopt.SystemicFailureException;
+import dev.promptopt.core.Hedging;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,6 +73,7 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
     private final ResultJournal journal;
     private final Consumer<OptimizationEvent> events;
     private final LongSupplier nanoClock;
+    private final HedgedPredict hedged;
 
     private final ConcurrentHashMap<String, CompletableFuture<ExampleResult>> cache = new ConcurrentHashMap<>();
     /** Results journaled after the last checkpoint: served once, and counted as the calls they were. */
@@ -87,6 +89,13 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
     public EvaluationEngine(PredictFn predict, List<Scorer> scorers, Aggregation aggregation, int maxConcurrency,
                             StopConditions stops, ResultJournal journal, Consumer<OptimizationEvent> events,
                             LongSupplier nanoClock) {
+        this(predict, scorers, aggregation, maxConcurrency, stops, journal, events, nanoClock, null);
+    }
+
+    /** With {@code hedging} (null: off), slow predict calls get a second request ({@link Hedging}). */
+    public EvaluationEngine(PredictFn predict, List<Scorer> scorers, Aggregation aggregation, int maxConcurrency,
+                            StopConditions stops, ResultJournal journal, Consumer<OptimizationEvent> events,
+                            LongSupplier nanoClock, Hedging hedging) {
         this.predict = predict;
         this.scorers = List.copyOf(scorers);
         this.aggregation = aggregation;
@@ -96,6 +105,7 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
         this.journal = journal;
         this.events = events;
         this.nanoClock = nanoClock;
+        this.hedged = hedging == null ? null : new HedgedPredict(hedging, permits, executor, nanoClock);
     }
 
     /**
@@ -332,7 +342,8 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
         long t0 = nanoClock.getAsLong();
         Object output;
         try {
-            output = predict.predict(example.inputs(), candidate);
+            output = hedged == null ? predict.predict(example.inputs(), candidate)
+                    : hedged.predict(predict, example.inputs(), candidate);
         } catch (Exception e) {
             String error = "prediction failed: " + describe(e);
             Map<String, Feedback> fb = new LinkedHashMap<>();
@@ -412,6 +423,21 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
     /** Examples that still failed after their attempts (no metric call counted for them). */
     public long failedCalls() {
         return failedCalls.get();
+    }
+
+    /** Extra predict requests sent by hedging (none when it is off); they cost no metric call. */
+    public long hedgedCalls() {
+        return hedged == null ? 0 : hedged.hedgedCalls();
+    }
+
+    /** Whether slow predict calls are hedged. */
+    public boolean hedging() {
+        return hedged != null;
+    }
+
+    /** Permits of the concurrency limit free right now. */
+    public int availablePermits() {
+        return permits.availablePermits();
     }
 
     /** The most predict/scorer tasks ever in flight at once. */

@@ -36,6 +36,16 @@ public final class ExampleUsageScope {
         }
     }
 
+    /** Adds usage measured on another thread (a hedged predict call) to the scope open on this thread, if any. */
+    static void add(ExampleUsage usage) {
+        ExampleUsageScope s = CURRENT.get();
+        if (s != null && usage.measured()) {
+            s.calls += usage.calls();
+            s.tokens = s.tokens.plus(usage.tokens());
+            s.costUsd += usage.costUsd();
+        }
+    }
+
     /** What the scope collected so far. */
     ExampleUsage usage() {
         return calls == 0 ? ExampleUsage.NONE : new ExampleUsage(calls, tokens, costUsd);
