@@ -16,6 +16,7 @@ import dev.promptopt.OptimizerOutcome;
 import dev.promptopt.PredictFn;
 import dev.promptopt.PromptOptimizerException;
 import dev.promptopt.PromptRegistry;
+import dev.promptopt.PromptConstraints;
 import dev.promptopt.PromptSet;
 import dev.promptopt.PromptTemplate;
 import dev.promptopt.PromptVersion;
@@ -155,7 +156,7 @@ public final class PromptOptimizer {
         Rng rng = saved == null ? Rng.seeded(b.seed) : Rng.fromState(saved.rngState());
         RunContext ctx = new RunContext(runId, b.optimizer.name(), seed, b.trainData, validation, eng, journal, b.seed,
                 rng, listeners, checkpoints, mapper, saved == null ? null : saved.optimizerState(),
-                saved == null ? null : saved.registeredUris());
+                saved == null ? null : saved.registeredUris(), b.constraints);
         if (saved == null) {
             ctx.save(null); // from here on the run can be resumed, even if it dies during the baseline
         }
@@ -395,6 +396,7 @@ public final class PromptOptimizer {
         private LongSupplier nanoClock = System::nanoTime;
         private DoubleSupplier costSource;
         private UsageMeter usageMeter;
+        private PromptConstraints constraints = PromptConstraints.none();
 
         private Builder() {
         }
@@ -537,6 +539,34 @@ public final class PromptOptimizer {
             return this;
         }
 
+        /**
+         * Locks a piece of a prompt's text: every candidate of every optimizer must keep it verbatim, or it is
+         * rejected with that reason before any call is spent on it. The seed must contain it.
+         */
+        public Builder lockedSection(String prompt, String text) {
+            Objects.requireNonNull(prompt, "prompt");
+            if (text == null || text.isEmpty()) {
+                throw new InvalidInputException("locked section of prompt '" + prompt + "' must not be empty");
+            }
+            this.constraints = constraints.withLockedSection(prompt, text);
+            return this;
+        }
+
+        /** The longest a candidate template may be, in characters of its text (0: no limit, the default). */
+        public Builder maxPromptChars(int max) {
+            if (max < 0) {
+                throw new InvalidInputException("maxPromptChars must be >= 0 (0: no limit), found " + max);
+            }
+            this.constraints = constraints.withMaxPromptChars(max);
+            return this;
+        }
+
+        /** All constraints at once (replaces earlier {@link #lockedSection} and {@link #maxPromptChars} calls). */
+        public Builder constraints(PromptConstraints constraints) {
+            this.constraints = Objects.requireNonNull(constraints, "constraints");
+            return this;
+        }
+
         /** The clock for wall-time budgets ({@link System#nanoTime} by default); for tests. */
         public Builder nanoClock(LongSupplier nanoClock) {
             this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
@@ -610,6 +640,31 @@ public final class PromptOptimizer {
             Map<String, PromptTemplate> labelled = new LinkedHashMap<>();
             versions.forEach(v -> labelled.put("prompt '" + v.name() + "' (" + v.uri() + ")", v.template()));
             SetupChecks.examples(labelled, datasets, scorers, problems);
+            Map<String, PromptVersion> byName = new LinkedHashMap<>();
+            versions.forEach(v -> byName.put(v.name(), v));
+            constraints.lockedSections().forEach((name, texts) -> {
+                PromptVersion v = byName.get(name);
+                if (v == null) {
+                    if (registry != null && !promptUris.isEmpty()) {
+                        problems.add("lockedSection: no prompt named '" + name + "' in this run; the prompts are " + byName.keySet());
+                    }
+                    return;
+                }
+                for (String t : texts) {
+                    if (!v.template().text().contains(t)) {
+                        problems.add("lockedSection of prompt '" + name + "' (" + v.uri() + "): the seed does not contain \""
+                                + t.replace("\n", "\\n") + "\"");
+                    }
+                }
+            });
+            if (constraints.maxPromptChars() > 0) {
+                for (PromptVersion v : versions) {
+                    if (v.template().text().length() > constraints.maxPromptChars()) {
+                        problems.add("maxPromptChars " + constraints.maxPromptChars() + ": the seed " + v.uri() + " already has "
+                                + v.template().text().length() + " characters");
+                    }
+                }
+            }
             Budget effective = combinedBudget(problems, datasets);
             if (!problems.isEmpty()) {
                 throw InvalidInputException.of("the optimization is not set up right", problems);
