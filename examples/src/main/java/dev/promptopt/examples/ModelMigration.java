@@ -6,6 +6,7 @@ import static dev.promptopt.examples.ExampleSupport.indent;
 import static dev.promptopt.examples.ExampleSupport.localOptions;
 
 import dev.promptopt.Budget;
+import dev.promptopt.ChatMessage;
 import dev.promptopt.Dataset;
 import dev.promptopt.DatasetFormat;
 import dev.promptopt.Example;
@@ -15,6 +16,7 @@ import dev.promptopt.Optimizer;
 import dev.promptopt.PredictFn;
 import dev.promptopt.PromptRegistry;
 import dev.promptopt.PromptSet;
+import dev.promptopt.PromptTemplate;
 import dev.promptopt.PromptVersion;
 import dev.promptopt.RunTracker;
 import dev.promptopt.Scorer;
@@ -29,7 +31,7 @@ import dev.promptopt.core.Scorers;
 import dev.promptopt.core.tracing.LocalTraces;
 import dev.promptopt.fewshot.FewShot;
 import dev.promptopt.fewshot.FewShotOptions;
-import dev.promptopt.fewshot.OptimizerSequence;
+import dev.promptopt.core.OptimizerSequence;
 import dev.promptopt.gepa.Gepa;
 import java.io.IOException;
 import java.io.InputStream;
@@ -116,8 +118,8 @@ public final class ModelMigration {
 
         // 1. The prompt, as the application loads it.
         PromptRegistry registry = PromptRegistry.inDirectory(workdir.resolve("prompts"));
-        PromptVersion seed = SentimentOptimization.baseVersion(registry);
-        out.printf("Prompt %s:%n%s%n", seed.uri(), indent(seed.template().text()));
+        PromptVersion seed = seedVersion(registry);
+        out.printf("Prompt %s (chat):%n%s%n", seed.uri(), indent(seed.template().text()));
         out.printf("Original model: %s, target model: %s, optimizer: %s%n", originalUri, targetUri, optimizerName);
         Dataset traffic = load("migration-traffic.jsonl");
         Dataset test = load("migration-test.jsonl");
@@ -129,8 +131,8 @@ public final class ModelMigration {
         }
 
         // A label needs few tokens; GEPA's rewritten instruction needs room.
-        LanguageModel original = recorded ? null : Models.resolve(originalUri, localOptions(originalUri, "16"));
-        LanguageModel target = Models.resolve(targetUri, localOptions(targetUri, "16"));
+        LanguageModel original = recorded ? null : Models.resolve(originalUri, localOptions(originalUri, "8"));
+        LanguageModel target = Models.resolve(targetUri, localOptions(targetUri, "8"));
         boolean needsReflection = optimizerName.contains("gepa");
         LanguageModel reflector = needsReflection ? Models.resolve(reflectionUri, localOptions(reflectionUri, "768")) : null;
 
@@ -236,9 +238,9 @@ public final class ModelMigration {
         };
     }
 
-    /** Up to 6 demonstrations, 16 random sets, answers written as {@code Sentiment: <label>}. */
+    /** 3 to 6 demonstrations (user/assistant turns in the chat prompt), 12 random sets. */
     static FewShotOptions fewShotOptions() {
-        return FewShotOptions.defaults().withMaxDemos(6).withMinDemos(2).withCandidateSets(16).withOutputPrefix("Sentiment: ");
+        return FewShotOptions.defaults().withMaxDemos(6).withMinDemos(3).withCandidateSets(12);
     }
 
     /** Records the original model's answers to the inputs once; later runs reuse the traces. */
@@ -277,9 +279,29 @@ public final class ModelMigration {
         };
     }
 
-    /** The application's predict function for one model. */
+    /** The chat prompt the application uses: the instruction as the system message, the text as the user message. */
+    static final PromptTemplate SEED = PromptTemplate.chat(List.of(
+            ChatMessage.system("Classify the sentiment of the text as positive, negative or neutral. Answer with one word."),
+            ChatMessage.user("Text: {{text}}")));
+
+    /** Version 1 of {@code sentiment}: registered on first use, reused afterwards. */
+    static PromptVersion seedVersion(PromptRegistry registry) {
+        return registry.versions("sentiment").stream().findFirst().filter(v -> v.template().equals(SEED))
+                .orElseGet(() -> registry.register("sentiment", SEED, "the application's prompt", Map.of()));
+    }
+
+    /**
+     * The application's predict function for one model: it renders the chat prompt, calls the model and stores the
+     * answer as the label (its first line, lower case, without a final full stop). An answer that is not a label
+     * (e.g. "The text is positive, with...") is wrong for the application, which files the label as it is.
+     */
     static PredictFn predictFn(LanguageModel model) {
-        return (inputs, prompts) -> SentimentOptimization.toLabel(model.chat(prompts.get("sentiment").format(inputs)).text());
+        return (inputs, prompts) -> label(model.chat(prompts.get("sentiment").formatMessages(inputs)).text());
+    }
+
+    static String label(String answer) {
+        String first = answer.strip().lines().findFirst().orElse("").strip().toLowerCase(Locale.ROOT);
+        return first.endsWith(".") ? first.substring(0, first.length() - 1) : first;
     }
 
     static Dataset load(String file) throws IOException {

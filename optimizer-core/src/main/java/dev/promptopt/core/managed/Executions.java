@@ -14,6 +14,7 @@ import dev.promptopt.InvalidInputException;
 import dev.promptopt.LanguageModel;
 import dev.promptopt.ObjectStore;
 import dev.promptopt.OptimizationListener;
+import dev.promptopt.Optimizer;
 import dev.promptopt.PredictFn;
 import dev.promptopt.PromptOptimizerException;
 import dev.promptopt.PromptRegistry;
@@ -24,6 +25,7 @@ import dev.promptopt.RunTracker;
 import dev.promptopt.Scorer;
 import dev.promptopt.core.Datasets;
 import dev.promptopt.core.Models;
+import dev.promptopt.core.OptimizerSequence;
 import dev.promptopt.core.PromptOptimizer;
 import dev.promptopt.core.internal.JsonSupport;
 import java.nio.charset.StandardCharsets;
@@ -178,8 +180,11 @@ public final class Executions {
     /** Everything a run needs, resolved and checked. */
     record Plan(OptimizationConfig config, PromptRegistry registry, PromptVersion base, Dataset train, Dataset test,
                 Scorer scorer, Map<String, LanguageModel> targets, LanguageModel baseModel, LanguageModel reflection,
-                OptimizerFactory factory, RunTracker tracker, List<Example> fewShot, LanguageModel judge) {
+                List<OptimizerFactory> factories, RunTracker tracker, List<Example> fewShot, LanguageModel judge) {
     }
+
+    /** The name the few-shot optimizer registers (optimizer-fewshot). */
+    static final String FEWSHOT = "fewshot";
 
     Plan prepare(OptimizationConfig c, String id) {
         List<String> problems = new ArrayList<>();
@@ -233,9 +238,21 @@ public final class Executions {
                 problems.add("optimizationMetric: " + e.getMessage());
             }
         }
-        OptimizerFactory factory = OptimizerFactories.find(c.optimizer());
+        List<OptimizerFactory> factories = new ArrayList<>();
+        for (String name : c.optimizers()) {
+            OptimizerFactory f = OptimizerFactories.find(name);
+            if (f != null) {
+                factories.add(f);
+            }
+        }
+        // includeFewShotExamples: with the few-shot optimizer on the classpath, a last stage chooses the examples on the
+        // validation data; without it, the first k examples (seeded shuffle) are appended, as SAP's job does.
+        OptimizerFactory fewShotStage = c.includeFewShotExamples() ? OptimizerFactories.find(FEWSHOT) : null;
+        if (fewShotStage != null && !c.optimizers().contains(FEWSHOT)) {
+            factories.add(fewShotStage);
+        }
         List<Example> fewShot = List.of();
-        if (c.includeFewShotExamples() && train != null) {
+        if (c.includeFewShotExamples() && fewShotStage == null && train != null) {
             if (train.size() < c.fewShotExamples()) {
                 problems.add("fewShotExamples: " + c.fewShotExamples() + " examples asked, the training data has " + train.size());
             } else {
@@ -246,7 +263,7 @@ public final class Executions {
         }
         RunTracker tracker = this.tracker != null ? this.tracker
                 : c.tracking() != null ? RunTracker.inDirectory(c.tracking()) : RunTracker.none();
-        Plan plan = new Plan(c, registry, base, train, test, scorer, targets, baseModel, reflection, factory, tracker, fewShot,
+        Plan plan = new Plan(c, registry, base, train, test, scorer, targets, baseModel, reflection, factories, tracker, fewShot,
                 judge);
         if (problems.isEmpty()) {
             // Every target's run is built (and so checked: variables against data, scorer needs) before any call.
@@ -307,8 +324,16 @@ public final class Executions {
                 budget = budget.withMaxCost(c.maxDollars());
                 b.costSource(meter::totalCost);
             }
-            b.optimizer(plan.factory().create(new OptimizerFactory.Spec(baseName, c.optimizerOptions(), reflection, c.seed())))
-                    .budget(budget);
+            List<Optimizer> stages = new ArrayList<>();
+            for (OptimizerFactory f : plan.factories()) {
+                Map<String, String> options = new LinkedHashMap<>(c.optimizers().contains(f.name())
+                        ? c.optimizerOptions(f.name()) : Map.of());
+                if (f.name().equals(FEWSHOT) && c.includeFewShotExamples()) {
+                    options.putIfAbsent("maxDemos", String.valueOf(c.fewShotExamples()));
+                }
+                stages.add(f.create(new OptimizerFactory.Spec(baseName, options, reflection, c.seed())));
+            }
+            b.optimizer(stages.size() == 1 ? stages.get(0) : OptimizerSequence.of(stages)).budget(budget);
         }
         return resume ? b.resume(runId) : b.runId(runId);
     }

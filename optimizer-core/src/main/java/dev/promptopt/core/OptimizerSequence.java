@@ -1,4 +1,4 @@
-package dev.promptopt.fewshot;
+package dev.promptopt.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -149,7 +149,8 @@ public final class OptimizerSequence implements Optimizer {
                 for (int p : c.parents()) {
                     parents.add(p == 0 && seedIndex >= 0 ? seedIndex : p + offset - (seedIndex >= 0 ? 1 : 0));
                 }
-                all.add(new CandidateRecord(all.size(), c.templates(), parents, stage.name() + ":" + c.origin(), c.score(),
+                String origin = c.index() == 0 ? "seed" : stage.name() + ":" + c.origin();
+                all.add(new CandidateRecord(all.size(), c.templates(), parents, origin, c.score(),
                         c.validationScores(), c.foundAtMetricCall()));
             }
             bestIndex = o.bestIndex() == 0 && seedIndex >= 0 ? seedIndex : o.bestIndex() + offset - (seedIndex >= 0 ? 1 : 0);
