@@ -225,7 +225,7 @@ public final class ModelMigration {
     }
 
     /** The optimizer the run uses: few-shot demonstrations, GEPA, or GEPA for the instruction then demonstrations. */
-    static Optimizer optimizer(String name, LanguageModel reflector, long budget) {
+    public static Optimizer optimizer(String name, LanguageModel reflector, long budget) {
         FewShot fewShot = new FewShot(fewShotOptions());
         return switch (name) {
             case "fewshot" -> fewShot;
@@ -239,12 +239,12 @@ public final class ModelMigration {
     }
 
     /** 3 to 6 demonstrations (user/assistant turns in the chat prompt), 12 random sets. */
-    static FewShotOptions fewShotOptions() {
+    public static FewShotOptions fewShotOptions() {
         return FewShotOptions.defaults().withMaxDemos(6).withMinDemos(3).withCandidateSets(12);
     }
 
     /** Records the original model's answers to the inputs once; later runs reuse the traces. */
-    static void capture(PrintStream out, LocalTraces traces, String experiment, PredictFn originalPredict, PromptSet prompts,
+    public static void capture(PrintStream out, LocalTraces traces, String experiment, PredictFn originalPredict, PromptSet prompts,
                         Dataset inputs) throws IOException {
         if (!traces.read(experiment).isEmpty()) {
             out.printf("Reusing %d traces in %s (delete that folder to capture again)%n", traces.read(experiment).size(),
@@ -263,7 +263,7 @@ public final class ModelMigration {
     }
 
     /** The offline original: answers every known input with its recorded label, and fails on any other. */
-    static PredictFn recordedAnswers(Dataset... datasets) {
+    public static PredictFn recordedAnswers(Dataset... datasets) {
         Map<String, String> answers = new HashMap<>();
         for (Dataset d : datasets) {
             for (Example e : d) {
@@ -280,12 +280,12 @@ public final class ModelMigration {
     }
 
     /** The chat prompt the application uses: the instruction as the system message, the text as the user message. */
-    static final PromptTemplate SEED = PromptTemplate.chat(List.of(
+    public static final PromptTemplate SEED = PromptTemplate.chat(List.of(
             ChatMessage.system("Classify the sentiment of the text as positive, negative or neutral. Answer with one word."),
             ChatMessage.user("Text: {{text}}")));
 
     /** Version 1 of {@code sentiment}: registered on first use, reused afterwards. */
-    static PromptVersion seedVersion(PromptRegistry registry) {
+    public static PromptVersion seedVersion(PromptRegistry registry) {
         return registry.versions("sentiment").stream().findFirst().filter(v -> v.template().equals(SEED))
                 .orElseGet(() -> registry.register("sentiment", SEED, "the application's prompt", Map.of()));
     }
@@ -295,16 +295,16 @@ public final class ModelMigration {
      * answer as the label (its first line, lower case, without a final full stop). An answer that is not a label
      * (e.g. "The text is positive, with...") is wrong for the application, which files the label as it is.
      */
-    static PredictFn predictFn(LanguageModel model) {
+    public static PredictFn predictFn(LanguageModel model) {
         return (inputs, prompts) -> label(model.chat(prompts.get("sentiment").formatMessages(inputs)).text());
     }
 
-    static String label(String answer) {
+    public static String label(String answer) {
         String first = answer.strip().lines().findFirst().orElse("").strip().toLowerCase(Locale.ROOT);
         return first.endsWith(".") ? first.substring(0, first.length() - 1) : first;
     }
 
-    static Dataset load(String file) throws IOException {
+    public static Dataset load(String file) throws IOException {
         try (InputStream in = ModelMigration.class.getResourceAsStream("/sentiment/" + file)) {
             if (in == null) {
                 throw new IllegalStateException("the examples jar lacks sentiment/" + file);
