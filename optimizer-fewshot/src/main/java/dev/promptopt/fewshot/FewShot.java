@@ -24,8 +24,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -208,26 +206,15 @@ public final class FewShot implements Optimizer {
     private record Candidate(int index, List<Demonstration> demos, PromptSet templates) {
     }
 
+    /**
+     * One batch per candidate, one after the other: the budget is checked before each, so a run overshoots its
+     * budget by at most one candidate's batch (the examples of the round run concurrently up to the run's limit).
+     */
     private static Map<Integer, EvaluationBatch> evaluateAll(OptimizationContext ctx, List<Candidate> candidates,
                                                              List<Example> examples) {
-        Map<Integer, CompletableFuture<EvaluationBatch>> futures = new LinkedHashMap<>();
-        for (Candidate c : candidates) {
-            futures.put(c.index(), ctx.evaluator().evaluateAsync(c.templates(), examples));
-        }
         Map<Integer, EvaluationBatch> out = new LinkedHashMap<>();
-        RuntimeException failure = null;
-        for (Map.Entry<Integer, CompletableFuture<EvaluationBatch>> e : futures.entrySet()) {
-            try {
-                out.put(e.getKey(), e.getValue().join());
-            } catch (CompletionException ex) {
-                RuntimeException cause = ex.getCause() instanceof RuntimeException r ? r : ex;
-                if (failure == null) {
-                    failure = cause;
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
+        for (Candidate c : candidates) {
+            out.put(c.index(), ctx.evaluator().evaluate(c.templates(), examples));
         }
         return out;
     }

@@ -132,6 +132,39 @@ class FewShotTest {
     }
 
     @Test
+    void aStoppedRunResumesWithoutRepeatingACallAndChoosesWhatAnUninterruptedRunChooses(@TempDir Path dir) throws Exception {
+        FewShotOptions options = FewShotOptions.defaults().withMaxDemos(2).withMinDemos(2).withCandidateSets(30);
+        PromptRegistry registry = new InMemoryPromptRegistry();
+        PromptVersion seed = registry.register("sentiment", SEED);
+        AtomicInteger whole = new AtomicInteger();
+        OptimizationResult uninterrupted = builder(registry, seed, scriptedModel(whole), dir.resolve("a"))
+                .optimizer(new FewShot(options)).budget(Budget.metricCalls(400)).runId("whole").run();
+
+        AtomicInteger first = new AtomicInteger();
+        // A stop file written during the 60th call stops the run before its next batch, as a kill would.
+        Path stop = dir.resolve("b").resolve("runs").resolve("split").resolve("STOP");
+        PredictFn model = scriptedModel(first);
+        PredictFn stopping = (inputs, prompts) -> {
+            if (first.get() == 59) {
+                java.nio.file.Files.writeString(stop, "stop");
+            }
+            return model.predict(inputs, prompts);
+        };
+        OptimizationResult stopped = builder(registry, seed, stopping, dir.resolve("b"))
+                .optimizer(new FewShot(options)).budget(Budget.metricCalls(400)).runId("split").run();
+        assertThat(stopped.stopReason().kind()).isEqualTo(dev.promptopt.StopReason.Kind.STOP_FILE);
+        java.nio.file.Files.delete(stop);
+        AtomicInteger second = new AtomicInteger();
+        OptimizationResult resumed = builder(registry, seed, scriptedModel(second), dir.resolve("b"))
+                .optimizer(new FewShot(options)).budget(Budget.metricCalls(400)).resume("split").run();
+
+        assertThat(first.get()).isLessThan(whole.get());
+        assertThat(first.get() + second.get()).isEqualTo(whole.get());
+        assertThat(resumed.bestTemplates()).isEqualTo(uninterrupted.bestTemplates());
+        assertThat(resumed.finalScore()).isEqualTo(1.0);
+    }
+
+    @Test
     void aSmallBudgetShrinksTheSearchAndIsHonoured(@TempDir Path dir) {
         PromptRegistry registry = new InMemoryPromptRegistry();
         PromptVersion seed = registry.register("sentiment", SEED);
