@@ -114,4 +114,40 @@ class MetaPromptTest {
         assertThat(r.bestTemplates().get("sentiment").text()).contains("one word", LOCKED).doesNotContain("Answer: positive");
         assertThat(r.candidates().get(r.bestCandidate()).origin()).isEqualTo("metaprompt:metaprompt");
     }
+
+    @Test
+    void aSequenceStoppedInItsSecondStageResumesThereWithoutRepeatingACall(@TempDir Path dir) throws Exception {
+        ScriptedModel rewriter = ScriptedModel.answering(prompt -> "```\nClassify the sentiment. " + LOCKED
+                + "\nText: {{text}}\n```");
+        PromptRegistry registry = new InMemoryPromptRegistry();
+        PromptVersion seed = registry.register("sentiment", SEED);
+        // Right only with a demonstration in the prompt: the rewrite adds nothing, the few-shot stage does.
+        AtomicInteger calls = new AtomicInteger();
+        Path stop = dir.resolve("seq").resolve("STOP");
+        PredictFn target = (inputs, prompts) -> {
+            if (calls.incrementAndGet() == 12) {
+                java.nio.file.Files.writeString(stop, "stop");
+            }
+            String prompt = prompts.get("sentiment").format(inputs);
+            String label = ((String) inputs.get("text")).startsWith("love") ? "positive" : "negative";
+            return prompt.contains("Answer: ") ? label : "unsure";
+        };
+        java.util.function.Supplier<PromptOptimizer.Builder> builder = () -> PromptOptimizer.builder().registry(registry)
+                .prompts(seed.uri()).predictFn(target).trainData(data("t", 6)).validationData(data("v", 4))
+                .scorers(Scorers.exactMatch())
+                .optimizer(OptimizerSequence.of(new MetaPrompt(MetaPromptOptions.of(rewriter).withExamples(0)),
+                        new FewShot(FewShotOptions.defaults().withMaxDemos(2).withCandidateSets(6))))
+                .budget(Budget.metricCalls(200)).runDirectory(dir);
+        OptimizationResult stopped = builder.get().runId("seq").run();
+        assertThat(stopped.stopReason().kind()).isEqualTo(dev.promptopt.StopReason.Kind.STOP_FILE);
+        int before = calls.get();
+        java.nio.file.Files.delete(stop);
+        OptimizationResult resumed = builder.get().resume("seq").run();
+
+        assertThat(rewriter.calls()).isEqualTo(1); // the first stage is not run again
+        assertThat(resumed.finalScore()).isEqualTo(1.0);
+        assertThat(resumed.metricCalls()).isEqualTo(calls.get()); // no pair scored twice over both processes
+        assertThat(calls.get()).isGreaterThan(before);
+        assertThat(resumed.candidates().get(resumed.bestCandidate()).origin()).startsWith("fewshot:");
+    }
 }
