@@ -238,18 +238,7 @@ public final class FewShot implements Optimizer {
             halvings++;
         }
         int n0 = Math.max(Math.min(validationSize, 4), (int) Math.ceil(validationSize / (double) (1 << halvings)));
-        List<Integer> sizes = new ArrayList<>();
-        int n = n0;
-        int survivors = candidates;
-        while (true) {
-            sizes.add(Math.min(n, validationSize));
-            if (n >= validationSize || survivors <= 1) {
-                break;
-            }
-            survivors = (survivors + 1) / 2;
-            n *= 2;
-        }
-        return sizes;
+        return sizesFrom(validationSize, candidates, n0);
     }
 
     /** New metric calls a search over {@code candidates} sets (plus the already-scored seed) needs at most. */
@@ -283,7 +272,7 @@ public final class FewShot implements Optimizer {
     }
 
     private List<Integer> sizes(int validationSize, int candidates) {
-        return options.firstRungSize() > 0 ? sizesFrom(validationSize, candidates, options.firstRungSize())
+        return options.firstRoundSize() > 0 ? sizesFrom(validationSize, candidates, options.firstRoundSize())
                 : roundSizes(validationSize, candidates);
     }
 
@@ -300,7 +289,7 @@ public final class FewShot implements Optimizer {
         if (max != null) {
             long left = max - ctx.evaluator().metricCallsUsed();
             int v = ctx.validationData().size();
-            while (wanted > 1 && cost(v, wanted, options.firstRungSize()) > left) {
+            while (wanted > 1 && cost(v, wanted, options.firstRoundSize()) > left) {
                 wanted--;
             }
             if (wanted < options.candidateSets()) {

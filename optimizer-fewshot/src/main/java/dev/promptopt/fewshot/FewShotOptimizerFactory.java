@@ -26,7 +26,7 @@ public final class FewShotOptimizerFactory implements OptimizerFactory {
             "source", (o, v) -> o.withSource(source(v)),
             "passingScore", (o, v) -> o.withPassingScore(Double.parseDouble(v)),
             "outputPrefix", FewShotOptions::withOutputPrefix,
-            "firstRoundSize", (o, v) -> o.withFirstRungSize(Integer.parseInt(v)));
+            "firstRoundSize", (o, v) -> o.withFirstRoundSize(Integer.parseInt(v)));
 
     @Override
     public String name() {

@@ -16,12 +16,12 @@ import java.util.Objects;
  * @param passingScore    the score a model output needs to become a bootstrapped demonstration (default 1.0)
  * @param outputPrefix    written before each demonstration's answer in text templates, and (trimmed) as the
  *                        answer cue at the end (default {@code "Answer: "})
- * @param firstRungSize   validation examples every set is scored on in the first round of successive halving
+ * @param firstRoundSize   validation examples every set is scored on in the first round of successive halving
  *                        (default 0: chosen from the validation size and the number of sets)
  * @param maxMetricCalls  the optimizer's own limit, applied together with the run's budget; 0 for none
  */
 public record FewShotOptions(int maxDemos, int minDemos, int candidateSets, DemoSource source, double passingScore,
-                             String outputPrefix, int firstRungSize, long maxMetricCalls) {
+                             String outputPrefix, int firstRoundSize, long maxMetricCalls) {
 
     /** Where demonstrations come from. */
     public enum DemoSource {
@@ -48,8 +48,8 @@ public record FewShotOptions(int maxDemos, int minDemos, int candidateSets, Demo
         if (!(passingScore >= 0 && passingScore <= 1)) {
             throw new IllegalArgumentException("passingScore must be in [0, 1], found " + passingScore);
         }
-        if (firstRungSize < 0) {
-            throw new IllegalArgumentException("firstRungSize must be >= 0 (0: automatic), found " + firstRungSize);
+        if (firstRoundSize < 0) {
+            throw new IllegalArgumentException("firstRoundSize must be >= 0 (0: automatic), found " + firstRoundSize);
         }
         if (maxMetricCalls < 0) {
             throw new IllegalArgumentException("maxMetricCalls must be >= 0 (0: none), found " + maxMetricCalls);
@@ -62,34 +62,34 @@ public record FewShotOptions(int maxDemos, int minDemos, int candidateSets, Demo
     }
 
     public FewShotOptions withMaxDemos(int v) {
-        return new FewShotOptions(v, Math.min(minDemos, v), candidateSets, source, passingScore, outputPrefix, firstRungSize, maxMetricCalls);
+        return new FewShotOptions(v, Math.min(minDemos, v), candidateSets, source, passingScore, outputPrefix, firstRoundSize, maxMetricCalls);
     }
 
     public FewShotOptions withMinDemos(int v) {
-        return new FewShotOptions(maxDemos, v, candidateSets, source, passingScore, outputPrefix, firstRungSize, maxMetricCalls);
+        return new FewShotOptions(maxDemos, v, candidateSets, source, passingScore, outputPrefix, firstRoundSize, maxMetricCalls);
     }
 
     public FewShotOptions withCandidateSets(int v) {
-        return new FewShotOptions(maxDemos, minDemos, v, source, passingScore, outputPrefix, firstRungSize, maxMetricCalls);
+        return new FewShotOptions(maxDemos, minDemos, v, source, passingScore, outputPrefix, firstRoundSize, maxMetricCalls);
     }
 
     public FewShotOptions withSource(DemoSource v) {
-        return new FewShotOptions(maxDemos, minDemos, candidateSets, v, passingScore, outputPrefix, firstRungSize, maxMetricCalls);
+        return new FewShotOptions(maxDemos, minDemos, candidateSets, v, passingScore, outputPrefix, firstRoundSize, maxMetricCalls);
     }
 
     public FewShotOptions withPassingScore(double v) {
-        return new FewShotOptions(maxDemos, minDemos, candidateSets, source, v, outputPrefix, firstRungSize, maxMetricCalls);
+        return new FewShotOptions(maxDemos, minDemos, candidateSets, source, v, outputPrefix, firstRoundSize, maxMetricCalls);
     }
 
     public FewShotOptions withOutputPrefix(String v) {
-        return new FewShotOptions(maxDemos, minDemos, candidateSets, source, passingScore, v, firstRungSize, maxMetricCalls);
+        return new FewShotOptions(maxDemos, minDemos, candidateSets, source, passingScore, v, firstRoundSize, maxMetricCalls);
     }
 
-    public FewShotOptions withFirstRungSize(int v) {
+    public FewShotOptions withFirstRoundSize(int v) {
         return new FewShotOptions(maxDemos, minDemos, candidateSets, source, passingScore, outputPrefix, v, maxMetricCalls);
     }
 
     public FewShotOptions withMaxMetricCalls(long v) {
-        return new FewShotOptions(maxDemos, minDemos, candidateSets, source, passingScore, outputPrefix, firstRungSize, v);
+        return new FewShotOptions(maxDemos, minDemos, candidateSets, source, passingScore, outputPrefix, firstRoundSize, v);
     }
 }
