@@ -50,7 +50,7 @@ class ManagedFewShotTest {
     private JsonNode runCli(Path config, String id) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Cli.run(new String[] {"run", config.toString(), "--id", id, "--quiet"},
+        int code = Cli.run(new String[] {"run", config.toString(), "--id", id, "--work-dir", dir.resolve("work").toString(), "--quiet"},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
         Path results = dir.resolve("store").resolve(id).resolve("result-data/results.json");
