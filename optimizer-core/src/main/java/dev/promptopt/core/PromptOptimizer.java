@@ -26,6 +26,7 @@ import dev.promptopt.StopReason;
 import dev.promptopt.TrackedRun;
 import dev.promptopt.core.cost.UsageMeter;
 import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.internal.RunLock;
 import dev.promptopt.core.internal.engine.EvaluationEngine;
 import dev.promptopt.core.internal.engine.Fingerprints;
 import dev.promptopt.core.internal.engine.ResultJournal;
@@ -128,10 +129,18 @@ public final class PromptOptimizer {
      * Runs the optimization to its end (or its budget).
      *
      * @throws dev.promptopt.SystemicFailureException when every call fails (the checkpoint stays; resume later)
+     * @throws dev.promptopt.RunInUseException when another process (or run) is writing the same run folder
      */
     public OptimizationResult run() {
         String runId = b.resumeRunId != null ? b.resumeRunId : b.runId != null ? b.runId : newRunId();
         Path runDir = b.runDirectory.resolve(runId);
+        // One writer per run folder, for the whole run: a second process resuming the same run would repeat calls.
+        try (RunLock lock = RunLock.acquire(runDir, "run '" + runId + "'")) {
+            return runLocked(runId, runDir);
+        }
+    }
+
+    private OptimizationResult runLocked(String runId, Path runDir) {
         CheckpointStore checkpoints = new CheckpointStore(runDir.resolve("checkpoint.json"));
         ObjectMapper mapper = JsonSupport.mapper();
         ResultJournal journal = new ResultJournal(runDir.resolve("evaluations.jsonl"), mapper);
@@ -140,7 +149,7 @@ public final class PromptOptimizer {
         Duration elapsedBefore = saved == null ? Duration.ZERO : Duration.ofMillis(saved.elapsedMillis());
         StopConditions stops = new StopConditions(budget, runDir.resolve("STOP"), b.nanoClock, elapsedBefore, b.costSource);
         List<OptimizationListener> listeners = new ArrayList<>(b.listeners);
-        EvaluationEngine eng = new EvaluationEngine(b.predictFn, b.scorers, b.aggregation, b.maxConcurrency, stops,
+        EvaluationEngine eng = new EvaluationEngine(b.predictFn, b.scorers, SetupChecks.checked(b.aggregation), b.maxConcurrency, stops,
                 journal, event -> Listeners.emit(listeners, event), b.nanoClock);
         if (saved != null) {
             List<ResultJournal.Entry> entries = journal.readExisting(List.of(b.trainData, validation));
@@ -392,6 +401,7 @@ public final class PromptOptimizer {
         private RunTracker tracker = RunTracker.none();
         private String experiment = "prompt-optimization";
         private boolean registerOnlyIfImproved = true;
+        private boolean allowConstantPrompt;
         private LongSupplier nanoClock = System::nanoTime;
         private DoubleSupplier costSource;
         private UsageMeter usageMeter;
@@ -460,10 +470,7 @@ public final class PromptOptimizer {
 
         /** The most predict and judge calls in flight at once, across the whole run (default 8). */
         public Builder maxConcurrency(int maxConcurrency) {
-            if (maxConcurrency < 1) {
-                throw new InvalidInputException("maxConcurrency must be >= 1, found " + maxConcurrency);
-            }
-            this.maxConcurrency = maxConcurrency;
+            this.maxConcurrency = SetupChecks.requireMaxConcurrency(maxConcurrency);
             return this;
         }
 
@@ -534,6 +541,15 @@ public final class PromptOptimizer {
         public Builder usageMeter(UsageMeter meter) {
             this.usageMeter = Objects.requireNonNull(meter, "meter");
             this.costSource = meter::totalCost;
+            return this;
+        }
+
+        /**
+         * Accepts prompts without any variable although the examples have inputs. Without this, {@link #build()}
+         * reports such a prompt, since a prompt that never shows the model its inputs is usually a mistake.
+         */
+        public Builder allowConstantPrompt() {
+            this.allowConstantPrompt = true;
             return this;
         }
 
@@ -610,6 +626,7 @@ public final class PromptOptimizer {
             Map<String, PromptTemplate> labelled = new LinkedHashMap<>();
             versions.forEach(v -> labelled.put("prompt '" + v.name() + "' (" + v.uri() + ")", v.template()));
             SetupChecks.examples(labelled, datasets, scorers, problems);
+            SetupChecks.templates(labelled, datasets, allowConstantPrompt, problems);
             Budget effective = combinedBudget(problems, datasets);
             if (!problems.isEmpty()) {
                 throw InvalidInputException.of("the optimization is not set up right", problems);

@@ -108,7 +108,7 @@ public final class MlflowTraces {
     public static Dataset toDataset(String name, List<Trace> traces) {
         List<Example> examples = new ArrayList<>();
         for (Trace t : traces) {
-            if (!"OK".equals(t.state()) || t.outputs() == null || t.inputs().isEmpty()) {
+            if (!"OK".equals(t.state()) || Example.isEmptyOutput(t.outputs()) || t.inputs().isEmpty()) {
                 continue;
             }
             examples.add(new Example(t.traceId(), t.inputs(), t.outputs(), Map.of(), Map.of("mlflow.trace_id", t.traceId()),

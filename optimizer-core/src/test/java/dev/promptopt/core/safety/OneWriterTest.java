@@ -1,0 +1,79 @@
+package dev.promptopt.core.safety;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.promptopt.Budget;
+import dev.promptopt.Dataset;
+import dev.promptopt.Example;
+import dev.promptopt.OptimizationResult;
+import dev.promptopt.PromptRegistry;
+import dev.promptopt.RunInUseException;
+import dev.promptopt.core.PromptOptimizer;
+import dev.promptopt.core.Scorers;
+import dev.promptopt.core.testing.HillClimbOptimizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One writer per run folder: a second resume of a running run gets an error naming the holder. */
+class OneWriterTest {
+    @TempDir
+    Path dir;
+
+    private PromptOptimizer.Builder builder(PromptRegistry registry, AtomicInteger calls, CountDownLatch started,
+                                            CountDownLatch release) {
+        return PromptOptimizer.builder().registry(registry).prompts("prompts:/sentiment/1")
+                .predictFn((inputs, prompts) -> {
+                    calls.incrementAndGet();
+                    started.countDown();
+                    if (!release.await(30, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test never released the first run");
+                    }
+                    return "positive";
+                })
+                .trainData(Dataset.of("train", List.of(Example.of("a", Map.of("text", "I love it"), "positive"),
+                        Example.of("b", Map.of("text", "meh"), "neutral"))))
+                .scorers(Scorers.exactMatch()).optimizer(new HillClimbOptimizer("sentiment", List.of("x")))
+                .budget(Budget.metricCalls(20)).maxConcurrency(1).runDirectory(dir);
+    }
+
+    @Test
+    void twoResumesOfOneRunAtOnceLetExactlyOneProceed() throws Exception {
+        PromptRegistry registry = PromptRegistry.inMemory();
+        registry.register("sentiment", "Classify: {{text}}");
+        AtomicInteger firstCalls = new AtomicInteger();
+        AtomicInteger secondCalls = new AtomicInteger();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<OptimizationResult> first = CompletableFuture.supplyAsync(
+                () -> builder(registry, firstCalls, started, release).runId("r1").run());
+        assertThat(started.await(30, TimeUnit.SECONDS)).as("first run started").isTrue();
+
+        PromptOptimizer second = builder(registry, secondCalls, new CountDownLatch(1), new CountDownLatch(0))
+                .resume("r1").build();
+        assertThatThrownBy(second::run).isInstanceOf(RunInUseException.class)
+                .hasMessageStartingWith("run 'r1' in " + dir.resolve("r1") + " is in use by pid "
+                        + ProcessHandle.current().pid() + " on host ")
+                .hasMessageContaining(" since 20")
+                .hasMessageEndingWith(": one process at a time may write a run (wait for it to end, or stop it, then resume)");
+        assertThat(secondCalls).as("the refused resume made no call").hasValue(0);
+
+        release.countDown();
+        assertThat(first.get(60, TimeUnit.SECONDS).runId()).isEqualTo("r1");
+        assertThat(firstCalls.get()).isPositive();
+        assertThat(Files.readString(dir.resolve("r1/run.lock"))).startsWith("pid " + ProcessHandle.current().pid());
+
+        // The lock goes with its holder: the run can be resumed now.
+        OptimizationResult again = builder(registry, secondCalls, new CountDownLatch(1), new CountDownLatch(0))
+                .resume("r1").run();
+        assertThat(again.runId()).isEqualTo("r1");
+    }
+}
