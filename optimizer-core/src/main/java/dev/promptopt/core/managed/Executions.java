@@ -1,8 +1,5 @@
 package dev.promptopt.core.managed;
 
-import dev.promptopt.core.cost.ModelRole;
-import dev.promptopt.core.cost.UsageMeter;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptopt.Budget;
@@ -16,16 +13,18 @@ import dev.promptopt.ObjectStore;
 import dev.promptopt.OptimizationListener;
 import dev.promptopt.PredictFn;
 import dev.promptopt.PromptOptimizerException;
-import dev.promptopt.Secrets;
 import dev.promptopt.PromptRegistry;
 import dev.promptopt.PromptTemplate;
 import dev.promptopt.PromptVersion;
 import dev.promptopt.Rng;
 import dev.promptopt.RunTracker;
 import dev.promptopt.Scorer;
+import dev.promptopt.Secrets;
 import dev.promptopt.core.Datasets;
 import dev.promptopt.core.Models;
 import dev.promptopt.core.PromptOptimizer;
+import dev.promptopt.core.cost.ModelRole;
+import dev.promptopt.core.cost.UsageMeter;
 import dev.promptopt.core.internal.JsonSupport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,13 +1,12 @@
 package dev.promptopt.core.managed;
 
-import dev.promptopt.core.cost.CostTable;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptopt.InvalidInputException;
 import dev.promptopt.PromptUri;
 import dev.promptopt.Secrets;
+import dev.promptopt.core.cost.CostTable;
 import dev.promptopt.core.internal.JsonSupport;
 import dev.promptopt.core.internal.engine.SetupChecks;
 import java.io.IOException;
