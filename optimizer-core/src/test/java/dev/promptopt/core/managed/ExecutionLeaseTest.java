@@ -80,6 +80,28 @@ class ExecutionLeaseTest {
     }
 
     @Test
+    void theCliRefusesToResumeAnExecutionAnotherWorkerIsRunning() {
+        ManagedFixture f = ManagedFixture.in(dir);
+        Path configFile = f.write(f.config());
+        OptimizationConfig config = OptimizationConfig.load(configFile);
+        Executions.builder(config.buildStores()).workDirectory(dir.resolve("work")).build().create(config, "exec-cli");
+        ObjectStore store = config.buildStores().defaultStore();
+        new ExecutionLease(store, "exec-cli", "worker-elsewhere", Clock.systemUTC(), Duration.ofHours(1)).acquire();
+
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = Cli.run(new String[] {"resume", "exec-cli", "--config", configFile.toString(), "--work-dir",
+                dir.resolve("work-2").toString(), "--quiet"}, new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(code).isEqualTo(Cli.INVALID);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("error: execution 'exec-cli' is being run by worker worker-elsewhere (pid "
+                        + ProcessHandle.current().pid() + " on host ");
+        assertThat(dir.resolve("work-2/exec-cli/runs")).as("no run folder was started").doesNotExist();
+    }
+
+    @Test
     void aWorkerPresumedDeadLearnsAtItsNextRenewalThatItLostTheLease() {
         ManualClock clock = new ManualClock();
         ObjectStore store = new DirectoryObjectStore(dir.resolve("store"));
