@@ -12,6 +12,9 @@ import dev.promptopt.RunInUseException;
 import dev.promptopt.core.PromptOptimizer;
 import dev.promptopt.core.Scorers;
 import dev.promptopt.core.testing.HillClimbOptimizer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -75,5 +78,66 @@ class OneWriterTest {
         OptimizationResult again = builder(registry, secondCalls, new CountDownLatch(1), new CountDownLatch(0))
                 .resume("r1").run();
         assertThat(again.runId()).isEqualTo("r1");
+    }
+
+    @Test
+    void aSecondProcessResumingARunningRunGetsTheHoldersPid() throws Exception {
+        PromptRegistry registry = PromptRegistry.inDirectory(dir.resolve("prompts"));
+        registry.register("sentiment", "Classify: {{text}}");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), HoldRun.class.getName(),
+                dir.toString()).redirectErrorStream(true).start();
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            StringBuilder seen = new StringBuilder();
+            for (String line = lines.readLine(); line != null && !line.equals("started"); line = lines.readLine()) {
+                seen.append(line).append('\n');
+            }
+            assertThat(child.isAlive()).as(seen::toString).isTrue();
+
+            AtomicInteger calls = new AtomicInteger();
+            PromptOptimizer second = builder(registry, calls, new CountDownLatch(1), new CountDownLatch(0))
+                    .runDirectory(dir.resolve("runs")).resume("r1").build();
+            assertThatThrownBy(second::run).isInstanceOf(RunInUseException.class)
+                    .hasMessageStartingWith("run 'r1' in " + dir.resolve("runs/r1") + " is in use by pid " + child.pid()
+                            + " on host ");
+            assertThat(calls).hasValue(0);
+
+            child.getOutputStream().close(); // lets the child's run finish
+            assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(child.exitValue()).isZero();
+            assertThat(builder(registry, calls, new CountDownLatch(1), new CountDownLatch(0))
+                    .runDirectory(dir.resolve("runs")).resume("r1").run().runId()).isEqualTo("r1");
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /** A process that runs 'r1' and holds it until its standard input closes. */
+    public static final class HoldRun {
+        public static void main(String[] args) throws Exception {
+            Path dir = Path.of(args[0]);
+            Object gate = new Object();
+            boolean[] released = {false};
+            PromptOptimizer.builder().registry(PromptRegistry.inDirectory(dir.resolve("prompts")))
+                    .prompts("prompts:/sentiment/1")
+                    .predictFn((inputs, prompts) -> {
+                        synchronized (gate) {
+                            if (!released[0]) {
+                                System.out.println("started");
+                                System.out.flush();
+                                while (System.in.read() >= 0) {
+                                    // wait for the parent to close our input
+                                }
+                                released[0] = true;
+                            }
+                        }
+                        return "positive";
+                    })
+                    .trainData(Dataset.of("train", List.of(Example.of("a", Map.of("text", "I love it"), "positive"),
+                            Example.of("b", Map.of("text", "meh"), "neutral"))))
+                    .scorers(Scorers.exactMatch()).optimizer(new HillClimbOptimizer("sentiment", List.of("x")))
+                    .budget(Budget.metricCalls(20)).maxConcurrency(1).runDirectory(dir.resolve("runs")).runId("r1").run();
+        }
     }
 }
