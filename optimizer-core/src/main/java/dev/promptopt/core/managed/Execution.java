@@ -204,7 +204,9 @@ public final class Execution {
             current = null;
             currentMirror = null;
             currentIndex = Integer.MIN_VALUE;
-            mirror.push();
+            if (leaseLost == null) {
+                mirror.push(); // a worker that lost its lease must not overwrite the new owner's copy
+            }
         }
         String registered = r.optimizedPrompts().isEmpty() ? null : r.optimizedPrompts().get(0).uri();
         ObjectNode entry = Executions.sapEntry(modelUri, r.initialScore(), r.finalScore(),
