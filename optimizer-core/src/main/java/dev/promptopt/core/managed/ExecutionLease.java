@@ -57,7 +57,8 @@ final class ExecutionLease {
     synchronized void acquire() {
         Instant now = clock.instant();
         Holder current = read();
-        if (current != null && !current.owner().equals(owner) && current.expires().isAfter(now)) {
+        if (current != null && !current.owner().equals(owner) && current.expires().isAfter(now)
+                && !provablyDead(current)) {
             throw new RunInUseException("execution '" + executionId + "' is being run by " + current.describe()
                     + "; its lease runs until " + current.expires() + " (it is renewed while that worker runs):"
                     + " wait for it to end or cancel it; a worker that died loses the execution when its lease expires");
@@ -97,6 +98,15 @@ final class ExecutionLease {
 
     String owner() {
         return owner;
+    }
+
+    /**
+     * Whether the lease's owner ran on this host and its process is gone (killed or crashed): then its lease is void
+     * at once instead of at its expiry. On another host only the expiry can tell.
+     */
+    private static boolean provablyDead(Holder h) {
+        return h.host().equals(host()) && h.pid() != ProcessHandle.current().pid()
+                && ProcessHandle.of(h.pid()).map(p -> !p.isAlive()).orElse(true);
     }
 
     private void write(Instant now) {

@@ -80,6 +80,26 @@ class ExecutionLeaseTest {
     }
 
     @Test
+    void aLeaseWhoseOwnerProcessOnThisHostIsGoneIsTakenAtOnce() throws Exception {
+        ManualClock clock = new ManualClock();
+        ObjectStore store = new DirectoryObjectStore(dir.resolve("store"));
+        Process gone = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("gone.log").toFile()).start();
+        assertThat(gone.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        store.put("e3/lease.json", ("{\"owner\": \"killed-worker\", \"host\": \"" + ExecutionLease.host()
+                + "\", \"pid\": " + gone.pid() + ", \"acquired\": \"2026-01-01T00:00:00Z\","
+                + " \"expires\": \"2026-01-01T01:00:00Z\"}").getBytes(StandardCharsets.UTF_8));
+
+        new ExecutionLease(store, "e3", "worker-b", clock, Duration.ofSeconds(30)).acquire();
+
+        assertThat(new String(store.get("e3/lease.json"), StandardCharsets.UTF_8)).contains("\"owner\" : \"worker-b\"");
+        // The same lease held by a live process (this one) is refused.
+        ExecutionLease live = new ExecutionLease(store, "e3", "worker-c", clock, Duration.ofSeconds(30));
+        assertThatThrownBy(live::acquire).isInstanceOf(RunInUseException.class)
+                .hasMessageStartingWith("execution 'e3' is being run by worker worker-b");
+    }
+
+    @Test
     void theCliRefusesToResumeAnExecutionAnotherWorkerIsRunning() {
         ManagedFixture f = ManagedFixture.in(dir);
         Path configFile = f.write(f.config());
