@@ -43,9 +43,14 @@ public final class Secrets {
 
     private static final Pattern QUERY = Pattern.compile("(?i)(?<=[?&;])(" + NAMES + ")=([^&\\s\"'#<>]+)");
     private static final Pattern USER_INFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s@\"'<>?#]+@");
-    private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer|basic)\\s+(?!\\*\\*\\*)[A-Za-z0-9._~+/=-]{4,}");
+    /** A token: 8 or more token characters with a digit or base64 padding among them, so prose ("basic rules") is left alone. */
+    private static final String TOKEN = "(?=[A-Za-z0-9._~+/=-]*[0-9=])[A-Za-z0-9._~+/=-]{8,}";
+    private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer|basic)\\s+" + TOKEN);
+    /** After an authorization header name, any scheme value is a credential. */
+    private static final Pattern HEADER_SCHEME = Pattern.compile(
+            "(?i)\\b((?:proxy-)?authorization\"?\\s*[:=]\\s*\"?(?:bearer|basic)\\s+)(?!\\*\\*\\*)[A-Za-z0-9._~+/=-]+");
     private static final Pattern HEADER = Pattern.compile(
-            "(?i)\\b(authorization|x-api-key|api-key|proxy-authorization)(\"?\\s*[:=]\\s*\"?)(?!bearer\\b|basic\\b|\\*\\*\\*)[^\"'\\s,;}]+");
+            "(?i)\\b(authorization|x-api-key|api-key|proxy-authorization)(\"?\\s*[:=]\\s*\"?)(?!bearer\\b|basic\\b)" + TOKEN);
     private static final Pattern JSON_FIELD = Pattern.compile(
             "(?i)(\"(?:" + NAMES + ")\"\\s*:\\s*\")(?!\\*\\*\\*\")((?:[^\"\\\\]|\\\\.)+)(\")");
 
@@ -142,6 +147,7 @@ public final class Secrets {
         }
         out = QUERY.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "=" + MASK));
         out = USER_INFO.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK + "@"));
+        out = HEADER_SCHEME.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
         out = BEARER.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + " " + MASK));
         out = HEADER.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + m.group(2) + MASK));
         out = JSON_FIELD.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK + m.group(3)));

@@ -18,10 +18,17 @@ class SecretsTest {
     void userInfoBearerAndHeadersAreMasked() {
         assertThat(Secrets.redact("openai-compatible:/m?baseUrl=http://svc:hunter2@127.0.0.1:8000/v1"))
                 .isEqualTo("openai-compatible:/m?baseUrl=http://***@127.0.0.1:8000/v1");
-        assertThat(Secrets.redact("Authorization: Bearer abc.def-ghi")).isEqualTo("Authorization: Bearer ***");
-        assertThat(Secrets.redact("x-api-key: zyx987")).isEqualTo("x-api-key: ***");
+        assertThat(Secrets.redact("Authorization: Bearer abc.def-ghi9")).isEqualTo("Authorization: Bearer ***");
+        assertThat(Secrets.redact("x-api-key: zyx98765")).isEqualTo("x-api-key: ***");
+        assertThat(Secrets.redact("Authorization: Basic dXNlcjpwYXNz")).isEqualTo("Authorization: Basic ***");
         assertThat(Secrets.redact("{\"api_key\": \"zz-top-secret\", \"model\": \"m\"}"))
                 .isEqualTo("{\"api_key\": \"***\", \"model\": \"m\"}");
+    }
+
+    @Test
+    void proseIsLeftAlone() {
+        String prompt = "Use basic English. The bearer of the ticket may enter. Answer with key=value pairs.";
+        assertThat(Secrets.redact(prompt)).isEqualTo(prompt);
     }
 
     @Test
