@@ -42,6 +42,13 @@ public sealed interface OptimizationEvent {
             implements OptimizationEvent {
     }
 
+    /**
+     * The engine finished scoring a candidate on a batch of examples (cache hits included); trackers use the
+     * batches that cover the validation set to log each candidate while the run goes.
+     */
+    record BatchEvaluated(EvaluationBatch batch, long metricCallsUsed) implements OptimizationEvent {
+    }
+
     /** A proposal was discarded, with the reason. */
     record CandidateRejected(int iteration, String reason) implements OptimizationEvent {
     }

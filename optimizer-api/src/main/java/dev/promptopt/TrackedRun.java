@@ -57,6 +57,33 @@ public interface TrackedRun {
     void finish(Status status);
 
     /**
+     * Stores a table (MLflow's {@code log_table} layout: {@code {"columns": [...], "data": [[...], ...]}}) at a
+     * relative path ending in {@code .json}. Trackers that know tables also mark it as one.
+     */
+    default void logTable(String path, java.util.List<String> columns, java.util.List<java.util.List<Object>> rows) {
+        java.util.Map<String, Object> table = new java.util.LinkedHashMap<>();
+        table.put("columns", columns);
+        table.put("data", rows);
+        logArtifact(path, dev.promptopt.internal.Json.write(table).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Records a dataset the run used, e.g. with context {@code training}. Trackers without dataset inputs ignore it. */
+    default void logInput(Dataset dataset, String context) {
+    }
+
+    /**
+     * The predict function, each call recorded as a trace of this run that links the given prompt versions when
+     * it uses their templates. Trackers without traces return it unchanged.
+     */
+    default PredictFn traced(PredictFn predict, java.util.Collection<PromptVersion> versions) {
+        return predict;
+    }
+
+    /** Waits until everything logged so far has reached the tracker (trackers that log at once return at once). */
+    default void flush() {
+    }
+
+    /**
      * Records which prompt versions this run used and produced (lineage). The run calls it with the seed
      * versions at the start and the registered versions at the end. Trackers without lineage ignore it.
      */

@@ -37,7 +37,6 @@ import dev.promptopt.core.internal.engine.RunContext;
 import dev.promptopt.core.internal.engine.SetupChecks;
 import dev.promptopt.core.internal.engine.StopConditions;
 import dev.promptopt.core.report.HtmlReport;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -89,6 +88,7 @@ public final class PromptOptimizer {
     private final Budget budget;
     private volatile EvaluationEngine engine;
     private volatile boolean cancelRequested;
+    private final java.util.Set<String> loadedPrompts = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private PromptOptimizer(Builder b, List<PromptVersion> seedVersions, Budget budget) {
         this.b = b;
@@ -149,7 +149,20 @@ public final class PromptOptimizer {
         Duration elapsedBefore = saved == null ? Duration.ZERO : Duration.ofMillis(saved.elapsedMillis());
         StopConditions stops = new StopConditions(budget, runDir.resolve("STOP"), b.nanoClock, elapsedBefore, b.costSource);
         List<OptimizationListener> listeners = new ArrayList<>(b.listeners);
-        EvaluationEngine eng = new EvaluationEngine(b.predictFn, b.scorers, SetupChecks.checked(b.aggregation), b.maxConcurrency, stops,
+        // The tracker's listener exists once the tracked run has started (below); events before then have no run.
+        java.util.concurrent.atomic.AtomicReference<OptimizationListener> tracking = new java.util.concurrent.atomic.AtomicReference<>();
+        listeners.add(event -> {
+            OptimizationListener l = tracking.get();
+            if (l != null) {
+                l.onEvent(event);
+            }
+        });
+        // Predict calls run in their candidate's scope (registry loads of a target prompt return the candidate);
+        // the traced variant is put in place once the tracked run exists.
+        java.util.concurrent.atomic.AtomicReference<PredictFn> predictRef = new java.util.concurrent.atomic.AtomicReference<>(b.predictFn);
+        PredictFn predict = CandidatePrompts.scoped((inputs, prompts) -> predictRef.get().predict(inputs, prompts),
+                seedVersions, loadedPrompts);
+        EvaluationEngine eng = new EvaluationEngine(predict, b.scorers, SetupChecks.checked(b.aggregation), b.maxConcurrency, stops,
                 journal, event -> Listeners.emit(listeners, event), b.nanoClock);
         if (saved != null) {
             List<ResultJournal.Entry> entries = journal.readExisting(List.of(b.trainData, validation));
@@ -179,8 +192,16 @@ public final class PromptOptimizer {
 
         TrackedRun tracked = b.tracker.startRun(b.experiment, runId, Map.of("promptopt.prompt_optimization", "true",
                 "promptopt.optimizer", b.optimizer.name()));
+        TrackingListener trackingListener = new TrackingListener(tracked, validation, runDir.resolve("tracking.json"));
+        tracking.set(trackingListener);
+        if (saved != null) {
+            trackingListener.resend(); // what a killed process logged but the tracker may never have received
+        }
+        if (b.tracePredictions) {
+            predictRef.set(tracked.traced(b.predictFn, seedVersions));
+        }
         try {
-            OptimizationResult result = execute(ctx, eng, tracked, runDir);
+            OptimizationResult result = execute(ctx, eng, tracked, runDir, trackingListener);
             tracked.finish(TrackedRun.Status.FINISHED);
             return result;
         } catch (RuntimeException e) {
@@ -197,8 +218,10 @@ public final class PromptOptimizer {
         }
     }
 
-    private OptimizationResult execute(RunContext ctx, EvaluationEngine eng, TrackedRun tracked, Path runDir) {
+    private OptimizationResult execute(RunContext ctx, EvaluationEngine eng, TrackedRun tracked, Path runDir,
+                                       TrackingListener trackingListener) {
         tracked.logParams(params());
+        tracked.logInput(b.trainData, "training");
         tracked.linkPrompts(seedVersions);
         ctx.emit(new OptimizationEvent.RunStarted(ctx.runId(), b.optimizer.name(), List.copyOf(seed.names()),
                 b.trainData.size(), validation.size(), budget));
@@ -225,27 +248,51 @@ public final class PromptOptimizer {
         double initial = baseline.mean();
         double finalScore = fin.mean();
         boolean improved = finalScore > initial;
-        List<PromptVersion> registered = register(ctx, outcome, improved, initial, finalScore);
+        List<PromptVersion> registered = register(ctx, outcome, improved, initial, finalScore, tracked);
+        List<String> unloaded = unloadedPrompts();
 
         Duration elapsed = eng.stops().elapsed();
         OptimizationResult result = new OptimizationResult(ctx.runId(), b.optimizer.name(), seedVersions, registered,
                 outcome.best(), initial, finalScore, baseline.meanByScorer(), fin.meanByScorer(), outcome.candidates(),
-                outcome.bestIndex(), eng.metricCallsUsed(), outcome.stopReason(), elapsed, details(outcome, eng, b.usageMeter));
+                outcome.bestIndex(), eng.metricCallsUsed(), outcome.stopReason(), elapsed, details(outcome, eng, b.usageMeter, unloaded));
 
         JsonSupport.writeJson(runDir.resolve("result.json"), ResultRecords.toJson(result));
         HtmlReport.of(result).writeTo(runDir);
         if (!registered.isEmpty()) {
             tracked.linkPrompts(registered);
         }
-        track(tracked, result, baseline, fin);
+        track(tracked, result, baseline, fin, trackingListener.steps());
         ctx.emit(new OptimizationEvent.RunFinished(initial, finalScore, outcome.stopReason(), eng.metricCallsUsed(), elapsed));
         log.info("run {} finished: score {} -> {} with {} metric calls ({})", ctx.runId(), fmt(initial), fmt(finalScore),
                 eng.metricCallsUsed(), outcome.stopReason().description());
         return result;
     }
 
-    private static Map<String, Object> details(OptimizerOutcome outcome, EvaluationEngine eng, UsageMeter meter) {
+    /**
+     * Target prompts the predict function never loaded from a registry while some other target prompt was: an
+     * application that loads its prompts itself (see {@link CandidatePrompts}) but misses one of them, whose
+     * optimization then changes nothing the application runs. Empty when no load happened at all (the predict
+     * function renders the prompt set it is given).
+     */
+    private List<String> unloadedPrompts() {
+        if (loadedPrompts.isEmpty()) {
+            return List.of();
+        }
+        List<String> unloaded = seed.names().stream().filter(n -> !loadedPrompts.contains(n)).toList();
+        if (!unloaded.isEmpty()) {
+            log.warn("the predict function never loaded the target prompt(s) {} from the registry during evaluation "
+                    + "(it loaded {}): their candidates were never used; load every prompt given to .prompts(...) or "
+                    + "drop the ones it does not use", unloaded, new java.util.TreeSet<>(loadedPrompts));
+        }
+        return unloaded;
+    }
+
+    private static Map<String, Object> details(OptimizerOutcome outcome, EvaluationEngine eng, UsageMeter meter,
+                                               List<String> unloadedPrompts) {
         Map<String, Object> details = new LinkedHashMap<>(outcome.details());
+        if (!unloadedPrompts.isEmpty()) {
+            details.put("unloadedPrompts", unloadedPrompts);
+        }
         double cost = eng.stops().costUsd();
         if (!Double.isNaN(cost)) {
             details.put("costUsd", cost);
@@ -267,7 +314,7 @@ public final class PromptOptimizer {
     }
 
     private List<PromptVersion> register(RunContext ctx, OptimizerOutcome outcome, boolean improved, double initial,
-                                         double finalScore) {
+                                         double finalScore, TrackedRun tracked) {
         if (ctx.registeredUris() != null) { // a resumed run that had already registered: load, never register twice
             return ctx.registeredUris().stream().map(b.registry::load).toList();
         }
@@ -281,7 +328,9 @@ public final class PromptOptimizer {
                     continue;
                 }
                 Map<String, String> tags = new LinkedHashMap<>();
-                tags.put("promptopt.run_id", ctx.runId());
+                // The tracker's run id (MLflow's), so the version leads to its run; the library's run name beside it.
+                tags.put("promptopt.run_id", tracked == TrackedRun.NONE ? ctx.runId() : tracked.id());
+                tags.put("promptopt.run_name", ctx.runId());
                 tags.put("promptopt.optimizer", b.optimizer.name());
                 tags.put("promptopt.source", source.uri());
                 tags.put("promptopt.initial_score", fmt(initial));
@@ -307,12 +356,14 @@ public final class PromptOptimizer {
         return p;
     }
 
-    private void track(TrackedRun tracked, OptimizationResult r, EvaluationBatch baseline, EvaluationBatch fin) {
+    /** The end-of-run summary; candidates were logged while the run went ({@link TrackingListener}). */
+    private void track(TrackedRun tracked, OptimizationResult r, EvaluationBatch baseline, EvaluationBatch fin,
+                       int steps) {
         tracked.logMetric("initial_eval_score", r.initialScore(), 0);
         tracked.logMetric("final_eval_score", r.finalScore(), 0);
         r.initialScores().forEach((s, v) -> tracked.logMetric("initial_eval_score." + s, v, 0));
         r.finalScores().forEach((s, v) -> tracked.logMetric("final_eval_score." + s, v, 0));
-        tracked.logMetric("metric_calls", r.metricCalls(), 0);
+        tracked.logMetric("metric_calls", r.metricCalls(), steps); // after the last candidate's step
         if (r.details().get("costUsd") instanceof Double cost) {
             tracked.logMetric("cost_usd", cost, 0);
         }
@@ -323,13 +374,6 @@ public final class PromptOptimizer {
                 tracked.logMetric("tokens_out." + role, ((Number) m.get("outputTokens")).doubleValue(), 0);
                 tracked.logMetric("cost_usd." + role, ((Number) m.get("costUsd")).doubleValue(), 0);
             });
-        }
-        for (CandidateRecord c : r.candidates()) {
-            tracked.logMetric("eval_score", c.score(), c.index());
-            for (Map.Entry<String, PromptTemplate> t : c.templates().asMap().entrySet()) {
-                tracked.logArtifact("prompt_candidates/iteration_" + c.index() + "/" + t.getKey() + ".txt",
-                        t.getValue().text().getBytes(StandardCharsets.UTF_8));
-            }
         }
         tracked.logArtifact("result.json", JsonSupport.toFileBytes(ResultRecords.toJson(r)));
         tracked.logArtifact("eval_results/baseline.json", JsonSupport.toFileBytes(ResultRecords.rows(baseline)));
@@ -405,6 +449,7 @@ public final class PromptOptimizer {
         private LongSupplier nanoClock = System::nanoTime;
         private DoubleSupplier costSource;
         private UsageMeter usageMeter;
+        private boolean tracePredictions;
 
         private Builder() {
         }
@@ -505,6 +550,16 @@ public final class PromptOptimizer {
 
         public Builder tracker(RunTracker tracker) {
             this.tracker = Objects.requireNonNull(tracker, "tracker");
+            return this;
+        }
+
+        /**
+         * Records every predict call of the optimization as a trace of the tracked run (MLflow: a trace linked to
+         * the run and, when the call used a seed template, to that prompt version), as MLflow's
+         * {@code optimize_prompts} does. Off by default: a trace per call is one more write per call.
+         */
+        public Builder tracePredictions(boolean trace) {
+            this.tracePredictions = trace;
             return this;
         }
 

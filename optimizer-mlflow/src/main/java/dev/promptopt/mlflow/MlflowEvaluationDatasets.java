@@ -118,7 +118,12 @@ public final class MlflowEvaluationDatasets {
             }
             for (JsonNode r : records) {
                 Map<String, Object> inputs = toMap(r.path("inputs"));
-                Object outputs = r.hasNonNull("outputs") ? MlflowRest.mapper().convertValue(r.get("outputs"), Object.class) : null;
+                // Python writes {} for a record made with expectations only: no reference output, so the reference
+                // comes from expectations.expected_response.
+                JsonNode out = r.get("outputs");
+                boolean noOutputs = out == null || out.isNull() || (out.isContainerNode() && out.isEmpty())
+                        || (out.isTextual() && out.asText().isEmpty());
+                Object outputs = noOutputs ? null : MlflowRest.mapper().convertValue(out, Object.class);
                 Map<String, Object> expectations = toMap(r.path("expectations"));
                 Map<String, String> tags = new LinkedHashMap<>();
                 r.path("tags").fields().forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));

@@ -13,6 +13,7 @@ import dev.promptopt.PromptUri;
 import dev.promptopt.PromptVersion;
 import dev.promptopt.mlflow.internal.MlflowRest;
 import dev.promptopt.mlflow.internal.PromptTags;
+import dev.promptopt.mlflow.internal.PromptExperiments;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -54,9 +55,29 @@ public final class MlflowPromptRegistry implements PromptRegistry {
 
     private final MlflowRest rest;
     private final Map<String, Object> registerLocks = new ConcurrentHashMap<>();
+    private final MlflowRunTracker experimentIds;
+    private final String experiment;
 
     public MlflowPromptRegistry(MlflowConnection connection) {
+        this(connection, null);
+    }
+
+    private MlflowPromptRegistry(MlflowConnection connection, String experiment) {
         this.rest = new MlflowRest(Objects.requireNonNull(connection, "connection"));
+        this.experimentIds = new MlflowRunTracker(connection);
+        this.experiment = experiment;
+    }
+
+    /**
+     * This registry, with the prompts it registers listed in the experiment's Prompts tab (tag
+     * {@code _mlflow_experiment_ids}, as Python's {@code register_prompt} sets for the active experiment). An
+     * optimization tracked in MLflow lists its prompts in its experiment in any case.
+     */
+    public MlflowPromptRegistry inExperiment(String experiment) {
+        if (experiment == null || experiment.isBlank()) {
+            throw new InvalidInputException("experiment name must not be blank");
+        }
+        return new MlflowPromptRegistry(rest.connection(), experiment);
     }
 
     /** A registry on the server at {@code trackingUri}, without credentials. */
@@ -88,11 +109,45 @@ public final class MlflowPromptRegistry implements PromptRegistry {
             tagArray.addObject().put("key", PromptTags.IS_PROMPT).put("value", "true");
             tagArray.addObject().put("key", PromptTags.TYPE).put("value", template.isChat() ? PromptTags.TYPE_CHAT : PromptTags.TYPE_TEXT);
             tagArray.addObject().put("key", PromptTags.TEXT).put("value", storedText(template));
+            carriedFromSource(name, userTags).forEach((k, v) -> tagArray.addObject().put("key", k).put("value", v));
             JsonNode created = rest.post(API + "model-versions/create", body).path("model_version");
             PromptVersion version = toPromptVersion(name, created, Set.of());
+            if (experiment != null) {
+                PromptExperiments.link(rest, name, experimentIds.experimentId(experiment));
+            }
             log.debug("registered {} in {}", version.uri(), where());
             return version;
         }
+    }
+
+    /**
+     * What Python's {@code optimize_prompts} carries from the version it optimized to the one it registers: the
+     * {@code model_config} and {@code response_format} of the version named by tag {@code promptopt.source}
+     * (which the optimization sets), when that is a version of the same prompt.
+     */
+    private Map<String, String> carriedFromSource(String name, Map<String, String> userTags) {
+        String source = userTags.get(PromptTags.OPTIMIZATION_SOURCE);
+        if (source == null) {
+            return Map.of();
+        }
+        PromptUri uri;
+        try {
+            uri = PromptUri.parse(source);
+        } catch (InvalidInputException e) {
+            return Map.of();
+        }
+        if (!uri.name().equals(name) || uri.version() == null) {
+            return Map.of();
+        }
+        JsonNode mv = rest.get(API + "model-versions/get", MlflowRest.query("name", name, "version", uri.version()))
+                .path("model_version");
+        Map<String, String> carried = new LinkedHashMap<>();
+        tags(mv).forEach((k, v) -> {
+            if (k.equals(PromptTags.MODEL_CONFIG) || k.equals(PromptTags.RESPONSE_FORMAT)) {
+                carried.put(k, v);
+            }
+        });
+        return carried;
     }
 
     /** Creates the registered model when missing (as Python's register_prompt does), else updates its tags. */
@@ -126,6 +181,36 @@ public final class MlflowPromptRegistry implements PromptRegistry {
     @Override
     public PromptVersion load(PromptUri uri) {
         Objects.requireNonNull(uri, "uri");
+        java.util.Optional<PromptVersion> candidate = dev.promptopt.core.CandidatePrompts.lookup(uri); // during an evaluation
+        if (candidate.isPresent()) {
+            return candidate.get();
+        }
+        PromptVersion v = loadStored(uri);
+        refuseJinja(v);
+        return v;
+    }
+
+    /**
+     * MLflow renders a template with {@code {% ... %}} blocks through Jinja2 (conditionals, loops); this library
+     * renders {@code {{var}}} placeholders only, so such a template is refused rather than formatted literally.
+     */
+    private void refuseJinja(PromptVersion v) {
+        List<String> texts = v.template().isChat() ? v.template().messages().stream().map(ChatMessage::content).toList()
+                : List.of(v.template().text());
+        for (String t : texts) {
+            int open = t.indexOf("{%");
+            if (open >= 0 && t.indexOf("%}", open) > 0) {
+                int line = (int) t.substring(0, open).chars().filter(c -> c == '\n').count() + 1;
+                String block = t.substring(open, Math.min(t.length(), t.indexOf("%}", open) + 2));
+                throw new InvalidInputException("prompt '" + v.name() + "' version " + v.version() + " in " + where()
+                        + " is a Jinja2 template (block '" + block + "' on line " + line + " of the template), which this"
+                        + " library cannot render: it renders {{variable}} placeholders only. Register a version without"
+                        + " {% ... %} blocks to optimize or render it from Java");
+            }
+        }
+    }
+
+    private PromptVersion loadStored(PromptUri uri) {
         String name = uri.name();
         if (uri.version() != null) {
             JsonNode mv;
@@ -291,7 +376,7 @@ public final class MlflowPromptRegistry implements PromptRegistry {
     }
 
     private static boolean notFound(MlflowException e) {
-        return e.statusCode() == 404 || e.errorCode().equals("RESOURCE_DOES_NOT_EXIST");
+        return e.errorCode().equals("RESOURCE_DOES_NOT_EXIST"); // a 404 without it is not MLflow (MlflowRest says so)
     }
 
     private static boolean isPrompt(JsonNode model) {

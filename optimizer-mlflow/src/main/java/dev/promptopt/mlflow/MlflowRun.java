@@ -7,6 +7,9 @@ import dev.promptopt.PromptVersion;
 import dev.promptopt.TrackedRun;
 import dev.promptopt.mlflow.internal.MlflowRest;
 import dev.promptopt.mlflow.internal.PromptTags;
+import dev.promptopt.mlflow.internal.RunSender;
+import dev.promptopt.mlflow.internal.DatasetInputs;
+import dev.promptopt.mlflow.internal.PromptExperiments;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -15,7 +18,11 @@ import java.util.Objects;
 
 /**
  * One MLflow run, as {@link MlflowRunTracker#startRun} returns it: a {@link TrackedRun} plus MLflow's ids and
- * prompt lineage. Thread-safe; every call goes to the server at once, so a failure surfaces where it happens.
+ * prompt lineage. Thread-safe. Params, tags, inputs and lineage go to the server at once (they are logged before and
+ * after the optimization); metrics, artifacts, tables and traces go through a background sender that batches
+ * metrics into {@code runs/log-batch} calls and never makes the caller wait, so MLflow's UI and a Python poller see
+ * the run grow while it goes. {@link #flush()} waits for everything logged so far; {@link #finish} flushes first.
+ * A metric point (key, step) is logged once: a continued run skips the points the server already holds.
  *
  * <pre>{@code
  * MlflowRun run = tracker.startRun("sentiment", "gepa-1", Map.of());
@@ -26,20 +33,58 @@ import java.util.Objects;
  * }</pre>
  */
 public final class MlflowRun implements TrackedRun {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MlflowRun.class);
     private static final int MAX_PARAMS_PER_BATCH = 100;
-    private static final int MAX_METRICS_PER_BATCH = 1000;
 
     private final MlflowRest rest;
     private final String experimentId;
     private final String runId;
     private final String artifactUri;
+    private final RunSender sender;
+    /** The tables logged so far, as the {@code mlflow.loggedArtifacts} tag lists them. */
+    private final List<String> tables = new ArrayList<>();
 
     MlflowRun(MlflowRest rest, String experimentId, String runId, String artifactUri) {
         this.rest = rest;
         this.experimentId = experimentId;
         this.runId = runId;
         this.artifactUri = artifactUri;
+        this.sender = new RunSender(rest, runId);
     }
+
+    /**
+     * Takes in what a continued run already holds (its metric points and logged tables), so that nothing is
+     * sent twice. {@code run} is the run as {@code runs/get} or {@code runs/search} returns it.
+     */
+    void continueFrom(JsonNode run) {
+        for (JsonNode m : run.path("data").path("metrics")) {
+            String key = m.path("key").asText();
+            JsonNode history = rest.get(MlflowRunTracker.API + "metrics/get-history", MlflowRest.query("run_id", runId,
+                    "metric_key", key, "max_results", 25000)).path("metrics");
+            for (JsonNode point : history) {
+                sender.known(key, point.path("step").asLong());
+            }
+        }
+        for (JsonNode t : run.path("data").path("tags")) {
+            if (t.path("key").asText().equals(LOGGED_ARTIFACTS)) {
+                try {
+                    for (JsonNode a : MlflowRest.mapper().readTree(t.path("value").asText())) {
+                        if ("table".equals(a.path("type").asText())) {
+                            synchronized (tables) {
+                                tables.add(a.path("path").asText());
+                            }
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    throw new MlflowException("MLflow run " + runId + " at " + rest.server() + " has a tag " + LOGGED_ARTIFACTS
+                            + " that is not a JSON list: " + e.getMessage(), 0, "", false, e);
+                }
+            }
+        }
+    }
+
+    /** The run tag MLflow's {@code log_table} keeps its tables in. */
+    static final String LOGGED_ARTIFACTS = "mlflow.loggedArtifacts";
 
     /** MLflow's run id. */
     @Override
@@ -80,24 +125,21 @@ public final class MlflowRun implements TrackedRun {
         rest.post(MlflowRunTracker.API + "runs/log-batch", body);
     }
 
+    /** Queues the point for the background sender (a point whose key and step were logged before is skipped). */
     @Override
     public void logMetric(String key, double value, long step) {
-        rest.post(MlflowRunTracker.API + "runs/log-metric", MlflowRest.object().put("run_id", runId).put("key", key)
-                .put("value", value).put("step", step).put("timestamp", System.currentTimeMillis()));
+        sender.metric(key, value, step);
     }
 
-    /** Several metrics at one step in one call. */
+    /** Several metrics at one step; they reach the server in one batch call. */
     public void logMetrics(Map<String, Double> metrics, long step) {
-        List<Map.Entry<String, Double>> entries = new ArrayList<>(metrics.entrySet());
-        long now = System.currentTimeMillis();
-        for (int i = 0; i < entries.size(); i += MAX_METRICS_PER_BATCH) {
-            ObjectNode body = batch();
-            ArrayNode array = body.putArray("metrics");
-            for (Map.Entry<String, Double> e : entries.subList(i, Math.min(entries.size(), i + MAX_METRICS_PER_BATCH))) {
-                array.addObject().put("key", e.getKey()).put("value", e.getValue()).put("step", step).put("timestamp", now);
-            }
-            rest.post(MlflowRunTracker.API + "runs/log-batch", body);
-        }
+        metrics.forEach((k, v) -> sender.metric(k, v, step));
+    }
+
+    /** Waits until every metric, artifact and trace logged so far has reached the server. */
+    @Override
+    public void flush() {
+        sender.flush();
     }
 
     /**
@@ -107,13 +149,76 @@ public final class MlflowRun implements TrackedRun {
     @Override
     public void logArtifact(String path, byte[] content) {
         Objects.requireNonNull(content, "content");
-        String clean = cleanPath(path);
-        rest.put("/api/2.0/mlflow-artifacts/artifacts/" + proxyRoot() + "/" + MlflowRest.encodePath(clean), content,
-                "application/octet-stream");
+        String target = "/api/2.0/mlflow-artifacts/artifacts/" + proxyRoot() + "/" + MlflowRest.encodePath(cleanPath(path));
+        byte[] copy = content.clone();
+        sender.call("artifact " + path, r -> r.put(target, copy, "application/octet-stream"), true);
     }
 
-    /** Reads an artifact of this run back through the artifact proxy. */
+    /**
+     * Uploads the table as MLflow's {@code log_table} writes it (pandas' "split" layout) and lists it in the run
+     * tag {@code mlflow.loggedArtifacts}, so {@code mlflow.load_table} and the UI's table view find it.
+     */
+    @Override
+    public void logTable(String path, List<String> columns, List<List<Object>> rows) {
+        if (!path.endsWith(".json")) {
+            throw new dev.promptopt.InvalidInputException("invalid table path '" + path + "': expected a path ending in .json");
+        }
+        ObjectNode table = MlflowRest.object();
+        ArrayNode cols = table.putArray("columns");
+        columns.forEach(cols::add);
+        table.set("data", MlflowRest.mapper().valueToTree(rows));
+        logArtifact(path, table.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String tagValue;
+        synchronized (tables) {
+            if (tables.contains(path)) {
+                return;
+            }
+            tables.add(path);
+            tagValue = loggedArtifactsTag(tables);
+        }
+        sender.call("tag " + LOGGED_ARTIFACTS, r -> r.post(MlflowRunTracker.API + "runs/set-tag", MlflowRest.object()
+                .put("run_id", runId).put("key", LOGGED_ARTIFACTS).put("value", tagValue)), true);
+    }
+
+    /** The tag value as Python's {@code json.dumps} writes it. */
+    private static String loggedArtifactsTag(List<String> paths) {
+        StringBuilder sb = new StringBuilder("[");
+        for (String p : paths) {
+            if (sb.length() > 1) {
+                sb.append(", ");
+            }
+            sb.append("{\"path\": ").append(MlflowRest.mapper().getNodeFactory().textNode(p).toString())
+                    .append(", \"type\": \"table\"}");
+        }
+        return sb.append(']').toString();
+    }
+
+    /**
+     * Logs the dataset as a run input ({@code runs/log-inputs}) with tag {@code mlflow.data.context}, as
+     * {@code optimize_prompts} logs its training data (context {@code training}).
+     */
+    @Override
+    public void logInput(dev.promptopt.Dataset dataset, String context) {
+        rest.post(MlflowRunTracker.API + "runs/log-inputs", DatasetInputs.body(runId, dataset, context));
+    }
+
+    /**
+     * Each call traced into this run's experiment: the trace carries the run ({@code mlflow.sourceRun}, so
+     * {@code mlflow.search_traces(run_id=...)} finds it) and links the prompt versions whose template it used.
+     * Traces are written by the background sender; a trace that cannot be written is dropped with a warning.
+     */
+    @Override
+    public dev.promptopt.PredictFn traced(dev.promptopt.PredictFn predict, Collection<PromptVersion> versions) {
+        MlflowTracing tracing = MlflowTracing.builder(rest.connection()).experimentId(experimentId).run(runId)
+                .linkedPrompts(List.copyOf(versions)).traceName("predict").build();
+        return dev.promptopt.core.tracing.CallTracing.wrap(predict, (inputs, prompts, output, error, start, nanos) ->
+                sender.call("trace", r -> tracing.record(inputs, prompts, output, error, start, nanos), false),
+                (failure, callFailed) -> log.warn("could not queue a trace of MLflow run {}: {}", runId, failure.getMessage()));
+    }
+
+    /** Reads an artifact of this run back through the artifact proxy (after sending what is queued). */
     public byte[] readArtifact(String path) {
+        sender.flush();
         return rest.getBytes("/api/2.0/mlflow-artifacts/artifacts/" + proxyRoot() + "/" + MlflowRest.encodePath(cleanPath(path)));
     }
 
@@ -123,6 +228,9 @@ public final class MlflowRun implements TrackedRun {
      */
     @Override
     public synchronized void linkPrompts(Collection<PromptVersion> versions) {
+        for (String name : versions.stream().map(PromptVersion::name).distinct().toList()) {
+            PromptExperiments.link(rest, name, experimentId);
+        }
         JsonNode run = rest.get(MlflowRunTracker.API + "runs/get", MlflowRest.query("run_id", runId)).path("run");
         String current = null;
         for (JsonNode t : run.path("data").path("tags")) {
@@ -137,8 +245,17 @@ public final class MlflowRun implements TrackedRun {
         }
     }
 
+    /** Sends what is queued, then sets the final status; the run takes no more metrics after this. */
     @Override
     public void finish(Status status) {
+        try {
+            sender.close();
+        } catch (MlflowException e) {
+            if (status == Status.FINISHED) {
+                throw e;
+            }
+            log.warn("MLflow run {}: {}", runId, e.getMessage());
+        }
         rest.post(MlflowRunTracker.API + "runs/update", MlflowRest.object().put("run_id", runId).put("status", status.name())
                 .put("end_time", System.currentTimeMillis()));
     }

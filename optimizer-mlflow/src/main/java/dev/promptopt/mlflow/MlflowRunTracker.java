@@ -75,12 +75,14 @@ public final class MlflowRunTracker implements RunTracker {
                 String runId = previous.path("info").path("run_id").asText();
                 rest.post(API + "runs/update", MlflowRest.object().put("run_id", runId).put("status", "RUNNING"));
                 MlflowRun run = new MlflowRun(rest, experimentId, runId, previous.path("info").path("artifact_uri").asText());
+                run.continueFrom(previous);
                 run.setTags(allTags);
                 log.info("continuing MLflow run {} ('{}') in experiment '{}' at {}", runId, runName, experiment, rest.server());
                 return run;
             }
         }
         allTags.putIfAbsent("mlflow.runName", runName);
+        sourceTags().forEach(allTags::putIfAbsent);
         ObjectNode body = MlflowRest.object().put("experiment_id", experimentId).put("run_name", runName)
                 .put("start_time", System.currentTimeMillis());
         ArrayNode tagArray = body.putArray("tags");
@@ -139,7 +141,7 @@ public final class MlflowRunTracker implements RunTracker {
             }
             return exp.path("experiment_id").asText();
         } catch (MlflowException e) {
-            if (e.statusCode() == 404 || e.errorCode().equals("RESOURCE_DOES_NOT_EXIST")) {
+            if (e.errorCode().equals("RESOURCE_DOES_NOT_EXIST")) {
                 return null;
             }
             throw e;
@@ -153,6 +155,23 @@ public final class MlflowRunTracker implements RunTracker {
         body.putArray("order_by").add("attributes.start_time DESC");
         JsonNode runs = rest.post(API + "runs/search", body).path("runs");
         return runs.isEmpty() ? null : runs.get(0);
+    }
+
+    /**
+     * The tags MLflow's Python client puts on every run it starts: {@code mlflow.user} (the OS user),
+     * {@code mlflow.source.name} (the program: the main class or jar) and {@code mlflow.source.type} {@code LOCAL}.
+     */
+    static Map<String, String> sourceTags() {
+        Map<String, String> tags = new LinkedHashMap<>();
+        String user = System.getProperty("user.name");
+        if (user != null && !user.isBlank()) {
+            tags.put("mlflow.user", user);
+        }
+        String command = System.getProperty("sun.java.command", "").strip();
+        String program = command.isEmpty() ? "java" : command.split("\\s+")[0];
+        tags.put("mlflow.source.name", program);
+        tags.put("mlflow.source.type", "LOCAL");
+        return tags;
     }
 
     @Override

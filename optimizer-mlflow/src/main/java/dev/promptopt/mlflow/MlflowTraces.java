@@ -104,15 +104,34 @@ public final class MlflowTraces {
         return toDataset(experiment, search(experiment));
     }
 
+    /**
+     * The traces of an experiment as a dataset; with {@code includeErrors} the traces whose call failed come too,
+     * without outputs and tagged {@code mlflow.trace.state = ERROR} (for studying failures, not as references).
+     */
+    public Dataset toDataset(String experiment, boolean includeErrors) {
+        return toDataset(experiment, search(experiment), includeErrors);
+    }
+
     /** The given traces (OK ones with outputs) as a dataset named after the experiment. */
     public static Dataset toDataset(String name, List<Trace> traces) {
+        return toDataset(name, traces, false);
+    }
+
+    /** The given traces as a dataset: the OK ones with outputs, and the error ones when {@code includeErrors}. */
+    public static Dataset toDataset(String name, List<Trace> traces, boolean includeErrors) {
         List<Example> examples = new ArrayList<>();
         for (Trace t : traces) {
-            if (!"OK".equals(t.state()) || Example.isEmptyOutput(t.outputs()) || t.inputs().isEmpty()) {
+            if (t.inputs().isEmpty()) {
                 continue;
             }
-            examples.add(new Example(t.traceId(), t.inputs(), t.outputs(), Map.of(), Map.of("mlflow.trace_id", t.traceId()),
-                    "trace " + t.traceId()));
+            boolean ok = "OK".equals(t.state()) && !Example.isEmptyOutput(t.outputs());
+            if (ok) {
+                examples.add(new Example(t.traceId(), t.inputs(), t.outputs(), Map.of(),
+                        Map.of("mlflow.trace_id", t.traceId()), "trace " + t.traceId()));
+            } else if (includeErrors && "ERROR".equals(t.state())) {
+                examples.add(new Example(t.traceId(), t.inputs(), null, Map.of(),
+                        Map.of("mlflow.trace_id", t.traceId(), "mlflow.trace.state", "ERROR"), "trace " + t.traceId()));
+            }
         }
         return Dataset.of(name, examples);
     }

@@ -54,9 +54,12 @@ public final class MlflowTracing {
     private final String traceName;
     private final List<PromptVersion> knownVersions;
     private final boolean failOnError;
+    private final String runId;
     private volatile String experimentId;
 
     private MlflowTracing(Builder b) {
+        this.runId = b.runId;
+        this.experimentId = b.experimentId;
         this.rest = new MlflowRest(b.connection);
         this.experiments = new MlflowRunTracker(b.connection);
         this.experiment = b.experiment;
@@ -116,7 +119,8 @@ public final class MlflowTracing {
         if (prompts != null) {
             prompts.asMap().forEach((n, t) -> templates.put(n, t.text()));
         }
-        String linked = linkedPrompts(prompts);
+        List<PromptVersion> usedVersions = usedVersions(prompts);
+        String linked = usedVersions.isEmpty() ? null : LinkedPrompts.of(usedVersions);
 
         // 1. The span, through the OpenTelemetry endpoint (SQL backends store spans in the tracking store).
         ObjectNode span = MlflowRest.object().put("traceId", otelTraceId).put("spanId", spanId).put("name", traceName)
@@ -165,6 +169,9 @@ public final class MlflowTracing {
         metadata.put("mlflow.trace_schema.version", "3");
         metadata.put("mlflow.traceInputs", truncate(inputsJson));
         metadata.put("mlflow.traceOutputs", truncate(outputsJson));
+        if (runId != null) {
+            metadata.put("mlflow.sourceRun", runId); // what mlflow.search_traces(run_id=...) matches
+        }
         ObjectNode tags = info.putObject("tags");
         tags.put("mlflow.traceName", traceName);
         tags.put("mlflow.trace.spansLocation", "TRACKING_STORE");
@@ -174,12 +181,19 @@ public final class MlflowTracing {
         ObjectNode body = MlflowRest.object();
         body.putObject("trace").set("trace_info", info);
         rest.post("/api/3.0/mlflow/traces", body);
+        if (!usedVersions.isEmpty()) {
+            // The trace-to-prompt links that search_traces(filter_string='prompt = "name/2"') follows.
+            ObjectNode link = MlflowRest.object().put("trace_id", traceId);
+            ArrayNode refs = link.putArray("prompt_versions");
+            usedVersions.forEach(v -> refs.addObject().put("name", v.name()).put("version", String.valueOf(v.version())));
+            rest.post("/api/2.0/mlflow/traces/link-prompts", link);
+        }
         return traceId;
     }
 
-    private String linkedPrompts(PromptSet prompts) {
+    private List<PromptVersion> usedVersions(PromptSet prompts) {
         if (prompts == null || knownVersions.isEmpty()) {
-            return null;
+            return List.of();
         }
         List<PromptVersion> used = new ArrayList<>();
         for (PromptVersion v : knownVersions) {
@@ -188,7 +202,7 @@ public final class MlflowTracing {
                 used.add(v);
             }
         }
-        return used.isEmpty() ? null : LinkedPrompts.of(used);
+        return used;
     }
 
     private static String json(Object value) {
@@ -210,6 +224,8 @@ public final class MlflowTracing {
         private String traceName = "predict";
         private List<PromptVersion> linkedPrompts = List.of();
         private boolean failOnError;
+        private String experimentId;
+        private String runId;
 
         private Builder(MlflowConnection connection) {
             this.connection = Objects.requireNonNull(connection, "connection");
@@ -218,6 +234,21 @@ public final class MlflowTracing {
         /** The experiment (created when missing); default {@code Default}. */
         public Builder experiment(String experiment) {
             this.experiment = Objects.requireNonNull(experiment, "experiment");
+            return this;
+        }
+
+        /** The experiment by id (instead of {@link #experiment(String)}'s name). */
+        public Builder experimentId(String experimentId) {
+            this.experimentId = Objects.requireNonNull(experimentId, "experimentId");
+            return this;
+        }
+
+        /**
+         * The MLflow run the traces belong to (metadata {@code mlflow.sourceRun}, as Python's traces made inside a
+         * run carry): {@code mlflow.search_traces(run_id=...)} and the run's Traces tab list them.
+         */
+        public Builder run(String runId) {
+            this.runId = Objects.requireNonNull(runId, "runId");
             return this;
         }
 

@@ -130,4 +130,46 @@ class MlflowConnectionTest {
         assertThat(MlflowConnection.of("http://127.0.0.1:5000/").trackingUri().toString()).isEqualTo("http://127.0.0.1:5000");
         assertThat(PromptNotFoundException.class).isAssignableTo(InvalidInputException.class);
     }
+
+    @Test
+    void aTrackingUriAnsweredByA404PageSaysSoInsteadOfReportingAMissingPrompt() throws Exception {
+        String uri = stub(404, "<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body>nothing</body></html>",
+                new CopyOnWriteArrayList<>(), new AtomicInteger(), 99);
+
+        assertThatThrownBy(() -> MlflowPromptRegistry.of(uri).load("prompts:/support/1"))
+                .isInstanceOf(MlflowException.class)
+                .hasMessageContaining("the server at " + uri + " has no MLflow REST API at /api/2.0/mlflow/")
+                .hasMessageContaining("HTTP 404 with an HTML page ('404 Not Found')")
+                .hasMessageContaining("Check the tracking URI")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("no prompt"));
+    }
+
+    @Test
+    void aRefusalShowsTheServersOwnMessage() throws Exception {
+        String uri = stub(403, "{\"error_code\": \"PERMISSION_DENIED\", \"message\": \"User 'bob' does not have "
+                + "permission to READ registered model 'support'.\"}", new CopyOnWriteArrayList<>(), new AtomicInteger(), 99);
+        MlflowConnection bob = MlflowConnection.builder(uri).basicAuth("bob", "pw").build();
+
+        assertThatThrownBy(() -> new MlflowPromptRegistry(bob).load("prompts:/support/1"))
+                .isInstanceOf(MlflowException.class)
+                .hasMessageContaining("with HTTP 403 (not allowed): the server says \"User 'bob' does not have permission"
+                        + " to READ registered model 'support'.\"")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("pw"));
+    }
+
+    @Test
+    void aServerThatIsNotMlflowIsNamedAsSuch() throws Exception {
+        String html = stub(200, "<html><head><title>Sign in</title></head></html>", new CopyOnWriteArrayList<>(),
+                new AtomicInteger(), 99);
+        assertThatThrownBy(() -> MlflowPromptRegistry.of(html).search(""))
+                .isInstanceOf(MlflowException.class)
+                .hasMessageContaining("the server at " + html + " is not MLflow: it answered GET "
+                        + "/api/2.0/mlflow/registered-models/search with an HTML page ('Sign in')");
+        stub.stop(0);
+        String other = stub(404, "{\"detail\": \"Not Found\"}", new CopyOnWriteArrayList<>(), new AtomicInteger(), 99);
+        assertThatThrownBy(() -> MlflowPromptRegistry.of(other).load("prompts:/support/1"))
+                .isInstanceOf(MlflowException.class)
+                .hasMessageContaining("has no MLflow REST API")
+                .hasMessageContaining("JSON without an MLflow error code ({\"detail\": \"Not Found\"})");
+    }
 }

@@ -109,7 +109,7 @@ class MlflowOptimizationRunTest {
                     "params": r.data.params, "metrics": r.data.metrics, "tags": r.data.tags,
                     "eval_score": [[m.step, m.value] for m in c.get_metric_history(r.info.run_id, "eval_score")],
                     "artifacts": sorted(walk()),
-                    "candidate": mlflow.artifacts.load_text(r.info.artifact_uri + "/prompt_candidates/iteration_1/%s.txt"),
+                    "candidate": mlflow.artifacts.load_text(r.info.artifact_uri + "/prompt_candidates/iteration_2/%s.txt"),
                     "registered": mlflow.genai.load_prompt("prompts:/%s/2").template}))
                 """.formatted(experiment, prompt, prompt)).lines().reduce((a, b) -> b).orElseThrow());
 
@@ -124,10 +124,12 @@ class MlflowOptimizationRunTest {
         assertThat(py.path("metrics").path("final_eval_score.exact_match").asDouble()).isEqualTo(1.0);
         assertThat(py.path("tags").path("promptopt.prompt_optimization").asText()).isEqualTo("true");
         assertThat(py.path("tags").path("mlflow.linkedPrompts").asText()).isEqualTo(LinkedPrompts.of(lineage));
-        assertThat(py.path("eval_score").toString()).isEqualTo("[[0,0.0],[1,1.0]]");
+        // one step per candidate scored on the validation set: the seed, "Be polite." and "Answer with one word."
+        assertThat(py.path("eval_score").toString()).isEqualTo("[[0,0.0],[1,0.0],[2,1.0]]");
         assertThat(py.path("artifacts").toString()).contains("result.json", "eval_results/baseline.json",
                 "eval_results/final.json", "prompt_candidates/iteration_0/" + prompt + ".txt",
-                "prompt_candidates/iteration_1/" + prompt + ".txt");
+                "prompt_candidates/iteration_1/" + prompt + ".txt", "prompt_candidates/iteration_2/" + prompt + ".txt",
+                "prompt_candidates/iteration_2/eval_results.json", "prompt_candidates/iteration_2/scores.json");
         assertThat(py.path("candidate").asText()).endsWith("Answer with one word.");
         assertThat(py.path("registered").asText()).isEqualTo(py.path("candidate").asText());
     }
@@ -170,6 +172,10 @@ class MlflowOptimizationRunTest {
             JsonNode run = tracker.getRun(runId);
             assertThat(run.path("info").path("status").asText()).isEqualTo("FINISHED");
             assertThat(tracker.metricHistory(runId, "final_eval_score").get(0).path("value").asDouble()).isEqualTo(1.0);
+            // Points queued while the server was down were never acknowledged: the resumed run sent them, and only them.
+            List<Long> steps = new ArrayList<>();
+            tracker.metricHistory(runId, "eval_score").forEach(m -> steps.add(m.path("step").asLong()));
+            assertThat(steps).containsExactlyInAnyOrder(0L, 1L, 2L);
             assertThat(new String(tracker.attach(runId).readArtifact("result.json"), java.nio.charset.StandardCharsets.UTF_8))
                     .contains("outage-run");
             String count = server.python("import mlflow; print(len(mlflow.search_runs(experiment_names=['%s'], output_format='list')))"

@@ -102,6 +102,10 @@ public final class DirectoryPromptRegistry implements PromptRegistry {
 
     @Override
     public PromptVersion load(PromptUri uri) {
+        java.util.Optional<PromptVersion> candidate = dev.promptopt.core.CandidatePrompts.lookup(uri); // during an evaluation
+        if (candidate.isPresent()) {
+            return candidate.get();
+        }
         String name = uri.name();
         RegistrySupport.requireStorableName(name);
         List<Integer> numbers = versionNumbers(name);

@@ -57,6 +57,10 @@ public final class InMemoryPromptRegistry implements PromptRegistry {
 
     @Override
     public synchronized PromptVersion load(PromptUri uri) {
+        java.util.Optional<PromptVersion> candidate = dev.promptopt.core.CandidatePrompts.lookup(uri); // during an evaluation
+        if (candidate.isPresent()) {
+            return candidate.get();
+        }
         String name = uri.name();
         Entry entry = prompts.get(name);
         if (entry == null) {

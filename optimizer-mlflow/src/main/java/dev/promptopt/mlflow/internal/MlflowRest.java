@@ -127,8 +127,13 @@ public final class MlflowRest {
         try {
             return MAPPER.readTree(body);
         } catch (IOException e) {
-            throw new MlflowException("MLflow at " + server + " answered " + call + " with a body that is not JSON: "
-                    + snippet(body), 200, "", false, e);
+            if (isHtml(body)) {
+                throw new MlflowException("the server at " + server + " is not MLflow: it answered " + call
+                        + " with an HTML page" + title(body) + " instead of MLflow's JSON (a web page, a login page or a"
+                        + " proxy answers this tracking URI; point it at the MLflow tracking server)", 200, NOT_MLFLOW, false, e);
+            }
+            throw new MlflowException("the server at " + server + " is not MLflow: it answered " + call
+                    + " with a body that is not JSON: " + snippet(body), 200, NOT_MLFLOW, false, e);
         }
     }
 
@@ -182,12 +187,17 @@ public final class MlflowRest {
         throw last;
     }
 
+    /** The error code of failures that show the server is not MLflow's REST API (no MLflow error in the answer). */
+    public static final String NOT_MLFLOW = "NOT_MLFLOW";
+
     private MlflowException error(String call, int status, byte[] body) {
         String errorCode = "";
         String message = snippet(body);
+        boolean json = false;
         try {
             JsonNode node = MAPPER.readTree(body);
             if (node != null && node.isObject()) {
+                json = true;
                 errorCode = node.path("error_code").asText("");
                 if (node.hasNonNull("message")) {
                     message = node.get("message").asText();
@@ -197,14 +207,43 @@ public final class MlflowRest {
             // Not JSON (a proxy's HTML page, a plain-text error): the snippet is the message.
         }
         if (status == 401 || status == 403) {
+            // The server's own words ("User 'bob' does not have permission ...") say what is wrong; never a secret.
+            String said = message.isBlank() || isHtml(body) ? "" : ": the server says \"" + message + "\"";
             return new MlflowException("MLflow at " + server + " refused " + call + " with HTTP " + status
-                    + (status == 401 ? " (not authenticated)" : " (not allowed)") + " using " + connection.describeAuth()
+                    + (status == 401 ? " (not authenticated)" : " (not allowed)") + said + "; sent " + connection.describeAuth()
                     + ": check " + MlflowConnection.ENV_TOKEN + " or " + MlflowConnection.ENV_USERNAME + "/"
-                    + MlflowConnection.ENV_PASSWORD, status, errorCode, false, null);
+                    + MlflowConnection.ENV_PASSWORD + (status == 403 ? " and the user's permissions" : ""),
+                    status, errorCode, false, null);
+        }
+        if (status == 404 && errorCode.isEmpty()) {
+            // MLflow answers a missing resource with a JSON error code; anything else means nothing MLflow is there.
+            String what = isHtml(body) ? "an HTML page" + title(body) : json ? "JSON without an MLflow error code (" + snippet(body) + ")"
+                    : "'" + snippet(body) + "'";
+            return new MlflowException("the server at " + server + " has no MLflow REST API at " + stripQuery(call.substring(call.indexOf(' ') + 1))
+                    + ": " + call + " answered HTTP 404 with " + what + ". Check the tracking URI (scheme, host, port and any"
+                    + " path prefix): it must be the MLflow tracking server itself", status, NOT_MLFLOW, false, null);
         }
         boolean retriable = status >= 500 || status == 429;
         return new MlflowException("MLflow at " + server + " failed " + call + " with HTTP " + status
                 + (errorCode.isEmpty() ? "" : " " + errorCode) + ": " + message, status, errorCode, retriable, null);
+    }
+
+    private static boolean isHtml(byte[] body) {
+        String start = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).stripLeading()
+                .toLowerCase(java.util.Locale.ROOT);
+        return start.startsWith("<!doctype html") || start.startsWith("<html") || start.startsWith("<head")
+                || start.startsWith("<title") || start.startsWith("<!--");
+    }
+
+    /** {@code " ('Not Found')"} from an HTML page's title, or empty. */
+    private static String title(byte[] body) {
+        String html = new String(body, StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?is)<title[^>]*>(.*?)</title>").matcher(html);
+        if (!m.find()) {
+            return "";
+        }
+        String t = m.group(1).strip().replaceAll("\\s+", " ");
+        return t.isEmpty() ? "" : " ('" + (t.length() > 80 ? t.substring(0, 80) + "..." : t) + "')";
     }
 
     private static String stripQuery(String path) {

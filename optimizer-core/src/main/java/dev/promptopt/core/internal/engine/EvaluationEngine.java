@@ -258,6 +258,7 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
                 }
             }
             EvaluationBatch batch = new EvaluationBatch(candidate, results);
+            events.accept(new OptimizationEvent.BatchEvaluated(batch, metricCalls.get()));
             events.accept(new OptimizationEvent.BudgetUpdated(metricCalls.get(), stops.budget().maxMetricCalls(), stops.elapsed(),
                     stops.costUsd()));
             return batch;
