@@ -196,9 +196,16 @@ class ExecutionLeaseTest {
                 return real.describe();
             }
         };
-        CompletableFuture<String> a = CompletableFuture.supplyAsync(() -> take(racing, "worker-a", clock));
-        CompletableFuture<String> b = CompletableFuture.supplyAsync(() -> take(racing, "worker-b", clock));
-        List<String> outcomes = List.of(a.get(30, TimeUnit.SECONDS), b.get(30, TimeUnit.SECONDS));
+        // Two threads of their own: the common pool may have a single thread on a small machine.
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        List<String> outcomes;
+        try {
+            CompletableFuture<String> a = CompletableFuture.supplyAsync(() -> take(racing, "worker-a", clock), two);
+            CompletableFuture<String> b = CompletableFuture.supplyAsync(() -> take(racing, "worker-b", clock), two);
+            outcomes = List.of(a.get(60, TimeUnit.SECONDS), b.get(60, TimeUnit.SECONDS));
+        } finally {
+            two.shutdownNow();
+        }
 
         assertThat(outcomes).filteredOn(o -> o.equals("owner")).hasSize(1);
         assertThat(outcomes).filteredOn(o -> o.startsWith("execution 'e2' was taken at the same moment by worker "))

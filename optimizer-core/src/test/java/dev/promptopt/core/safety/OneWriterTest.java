@@ -56,8 +56,10 @@ class OneWriterTest {
         AtomicInteger secondCalls = new AtomicInteger();
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
         CompletableFuture<OptimizationResult> first = CompletableFuture.supplyAsync(
-                () -> builder(registry, firstCalls, started, release).runId("r1").run());
+                () -> builder(registry, firstCalls, started, release).runId("r1").run(), thread);
+        thread.shutdown();
         assertThat(started.await(30, TimeUnit.SECONDS)).as("first run started").isTrue();
 
         PromptOptimizer second = builder(registry, secondCalls, new CountDownLatch(1), new CountDownLatch(0))
