@@ -12,7 +12,9 @@ import java.util.Objects;
  * Budget b = Budget.metricCalls(300).withWallTime(Duration.ofMinutes(20)).withStopFile(Path.of("STOP"));
  * }</pre>
  *
- * @param maxMetricCalls the most examples scored (cache hits are free), or null for no limit
+ * @param maxMetricCalls the most examples scored (cache hits and failed calls are free), or null for no limit;
+ *                       checked before each batch counting the batch about to start, so the calls spent never
+ *                       exceed it (a batch that does not fit in what is left does not start)
  * @param maxWallTime    the longest a run may take, or null
  * @param stopFile       the run stops before its next batch once this file exists, or null
  * @param maxCostUsd     the most dollars the run's models may cost, or null; needs a cost source on the run

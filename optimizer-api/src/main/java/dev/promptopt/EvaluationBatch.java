@@ -1,11 +1,16 @@
 package dev.promptopt;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One candidate evaluated on a list of examples, results in the order of the examples.
+ *
+ * <p>A failure is not a score: results whose calls failed ({@link ExampleResult#failed()}) are left out of
+ * {@link #sum()}, {@link #mean()}, {@link #scoresById()} and {@link #meanByScorer()}; {@link #failures()} lists
+ * them. The evaluator asks for a failed pair again the next time it is needed.
  *
  * <pre>{@code
  * EvaluationBatch b = evaluator.evaluate(candidate, minibatch);
@@ -17,31 +22,52 @@ public record EvaluationBatch(PromptSet candidate, List<ExampleResult> results) 
         results = List.copyOf(results);
     }
 
+    /** The sum of the scored results' scores (failures left out). */
     public double sum() {
         double s = 0;
         for (ExampleResult r : results) {
-            s += r.score();
+            if (!r.failed()) {
+                s += r.score();
+            }
         }
         return s;
     }
 
+    /** The mean score over the scored results (failures left out); 0 when nothing was scored. */
     public double mean() {
-        return results.isEmpty() ? 0.0 : sum() / results.size();
+        int scored = results.size() - failures().size();
+        return scored == 0 ? 0.0 : sum() / scored;
     }
 
-    /** Example id -> aggregated score, in order. */
+    /** Example id -> aggregated score, in order, for the scored results (failures left out). */
     public Map<String, Double> scoresById() {
         Map<String, Double> m = new LinkedHashMap<>();
         for (ExampleResult r : results) {
-            m.put(r.example().id(), r.score());
+            if (!r.failed()) {
+                m.put(r.example().id(), r.score());
+            }
         }
         return m;
     }
 
-    /** Scorer name -> mean value over the batch. */
+    /** The results whose calls failed, in order. */
+    public List<ExampleResult> failures() {
+        List<ExampleResult> failed = new ArrayList<>();
+        for (ExampleResult r : results) {
+            if (r.failed()) {
+                failed.add(r);
+            }
+        }
+        return failed;
+    }
+
+    /** Scorer name -> mean value over the scored results of the batch. */
     public Map<String, Double> meanByScorer() {
         Map<String, double[]> acc = new LinkedHashMap<>();
         for (ExampleResult r : results) {
+            if (r.failed()) {
+                continue;
+            }
             r.feedback().forEach((name, f) -> {
                 double[] a = acc.computeIfAbsent(name, k -> new double[2]);
                 a[0] += f.value();
@@ -53,11 +79,11 @@ public record EvaluationBatch(PromptSet candidate, List<ExampleResult> results) 
         return m;
     }
 
-    /** How many results were new calls rather than cache hits. */
+    /** How many results were new metric calls (scored, not served from the cache). */
     public int metricCalls() {
         int n = 0;
         for (ExampleResult r : results) {
-            if (!r.cached()) {
+            if (!r.cached() && !r.failed()) {
                 n++;
             }
         }

@@ -7,9 +7,11 @@ import java.util.concurrent.CompletableFuture;
  * The one place every predict and judge call goes through. It enforces the run's concurrency limit,
  * budget, cache and cancellation. Optimizers get it from {@link OptimizationContext#evaluator()}.
  *
- * <p>The budget is checked before each batch starts: a batch that starts runs to its end, so a run
- * overshoots its budget by at most the batch in flight. A (candidate, example) pair already evaluated
- * in this run is served from the cache and costs no metric call.
+ * <p>The budget is checked before each batch starts, counting the new calls of that batch and those reserved
+ * by batches in flight: a batch that does not fit in the metric calls left does not start
+ * ({@link OptimizationStoppedException}), so a run never spends more than {@code maxMetricCalls}. A
+ * (candidate, example) pair already scored in this run is served from the cache and costs no metric call;
+ * a pair whose call failed is not cached, costs no metric call, and is asked again the next time it is needed.
  *
  * <pre>{@code
  * EvaluationBatch parentScores = ctx.evaluator().evaluate(parent, minibatch);

@@ -17,9 +17,9 @@ import java.util.Map;
  * }</pre>
  *
  * @param rows        one result per example, in the data's order
- * @param metrics     scorer name -> mean value
- * @param score       mean of the aggregated per-example scores
- * @param metricCalls examples scored
+ * @param metrics     scorer name -> mean value over the scored rows (a failed row is no score: see {@link #failures()})
+ * @param score       mean of the aggregated per-example scores of the scored rows
+ * @param metricCalls examples scored (failed rows excluded)
  * @param duration    wall time
  */
 public record EvaluationResult(List<ExampleResult> rows, Map<String, Double> metrics, double score, long metricCalls,
@@ -45,14 +45,17 @@ public record EvaluationResult(List<ExampleResult> rows, Map<String, Double> met
         sb.append(String.format(Locale.ROOT, "%-16s %-6s %s%n", "id", "score", "output"));
         for (ExampleResult r : rows) {
             String out = r.failed() ? "ERROR " + r.error() : String.valueOf(r.output());
+            String score = r.failed() ? "-" : String.format(Locale.ROOT, "%.3f", r.score());
             out = out.replace('\n', ' ');
             if (out.length() > 70) {
                 out = out.substring(0, 67) + "...";
             }
-            sb.append(String.format(Locale.ROOT, "%-16s %-6.3f %s%n", r.example().id(), r.score(), out));
+            sb.append(String.format(Locale.ROOT, "%-16s %-6s %s%n", r.example().id(), score, out));
         }
         metrics.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%s = %.4f%n", k, v)));
-        sb.append(String.format(Locale.ROOT, "score = %.4f over %d rows%n", score, rows.size()));
+        long failed = failures();
+        sb.append(String.format(Locale.ROOT, "score = %.4f over %d rows%s%n", score, rows.size() - failed,
+                failed == 0 ? "" : " (" + failed + " failed, not scored)"));
         return sb.toString();
     }
 }

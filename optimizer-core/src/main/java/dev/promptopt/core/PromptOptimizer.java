@@ -73,7 +73,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each run has an id and a folder ({@code runs/<id>} by default) holding its checkpoint, the journal of
  * every evaluation, {@code result.json} and {@code report.html}. A killed run continues with {@code .resume("<id>")} and the same
- * configuration, without repeating a model call. Creating the file {@code runs/<id>/STOP} stops a run before
+ * configuration; it repeats at most the calls that were in flight when the process died (sent, their results
+ * not yet journaled: at most {@code maxConcurrency} evaluation calls, plus a reflection call whose answer was not
+ * yet checkpointed), and a torn last
+ * journal line is cut off first. Creating the file {@code runs/<id>/STOP} stops a run before
  * its next batch.
  */
 public final class PromptOptimizer {
@@ -233,6 +236,13 @@ public final class PromptOptimizer {
             throw new PromptOptimizerException("the run stopped before its baseline was scored: "
                     + stop.reason().description(), stop);
         }
+        for (int round = 0; round < FINAL_RETRY_ROUNDS && !baseline.failures().isEmpty(); round++) {
+            try {
+                baseline = eng.evaluate(seed, validation.examples()); // failed pairs are asked again
+            } catch (OptimizationStoppedException stop) {
+                break;
+            }
+        }
         ctx.emit(new OptimizationEvent.CandidateEvaluated(0, "baseline", baseline.results().size(), baseline.mean(),
                 eng.metricCallsUsed()));
 
@@ -244,6 +254,10 @@ public final class PromptOptimizer {
             outcome = seedOnly(baseline, stop.reason());
         }
         EvaluationBatch fin = eng.evaluateUnbudgeted(outcome.best(), validation.examples());
+        for (int round = 0; round < FINAL_RETRY_ROUNDS && !fin.failures().isEmpty(); round++) {
+            // A failure is not a score: ask the failed pairs again (the scored ones come from the cache).
+            fin = eng.evaluateUnbudgeted(outcome.best(), validation.examples());
+        }
 
         double initial = baseline.mean();
         double finalScore = fin.mean();
@@ -254,7 +268,8 @@ public final class PromptOptimizer {
         Duration elapsed = eng.stops().elapsed();
         OptimizationResult result = new OptimizationResult(ctx.runId(), b.optimizer.name(), seedVersions, registered,
                 outcome.best(), initial, finalScore, baseline.meanByScorer(), fin.meanByScorer(), outcome.candidates(),
-                outcome.bestIndex(), eng.metricCallsUsed(), outcome.stopReason(), elapsed, details(outcome, eng, b.usageMeter, unloaded));
+                outcome.bestIndex(), eng.metricCallsUsed(), outcome.stopReason(), elapsed,
+                details(outcome, eng, b.usageMeter, unloaded, baseline, fin));
 
         JsonSupport.writeJson(runDir.resolve("result.json"), ResultRecords.toJson(result));
         HtmlReport.of(result).writeTo(runDir);
@@ -288,11 +303,16 @@ public final class PromptOptimizer {
     }
 
     private static Map<String, Object> details(OptimizerOutcome outcome, EvaluationEngine eng, UsageMeter meter,
-                                               List<String> unloadedPrompts) {
+                                               List<String> unloadedPrompts, EvaluationBatch baseline,
+                                               EvaluationBatch fin) {
         Map<String, Object> details = new LinkedHashMap<>(outcome.details());
         if (!unloadedPrompts.isEmpty()) {
             details.put("unloadedPrompts", unloadedPrompts);
         }
+        // Failed calls cost no metric call and are left out of the scores; these say how many there were.
+        details.put("failedCalls", eng.failedCalls());
+        details.put("failedExamples", Map.of("baseline", baseline.failures().stream().map(r -> r.example().id()).toList(),
+                "final", fin.failures().stream().map(r -> r.example().id()).toList()));
         double cost = eng.stops().costUsd();
         if (!Double.isNaN(cost)) {
             details.put("costUsd", cost);
@@ -306,6 +326,9 @@ public final class PromptOptimizer {
         }
         return details;
     }
+
+    /** Extra rounds for failed pairs of the baseline and the final evaluation. */
+    private static final int FINAL_RETRY_ROUNDS = 2;
 
     private OptimizerOutcome seedOnly(EvaluationBatch baseline, StopReason reason) {
         CandidateRecord seedRecord = new CandidateRecord(0, seed, List.of(), "seed", baseline.mean(),
@@ -681,6 +704,7 @@ public final class PromptOptimizer {
             Map<String, PromptTemplate> labelled = new LinkedHashMap<>();
             versions.forEach(v -> labelled.put("prompt '" + v.name() + "' (" + v.uri() + ")", v.template()));
             SetupChecks.examples(labelled, datasets, scorers, problems);
+            SetupChecks.idCollisions(datasets, problems);
             SetupChecks.templates(labelled, datasets, allowConstantPrompt, problems);
             Budget effective = combinedBudget(problems, datasets);
             if (!problems.isEmpty()) {

@@ -17,6 +17,7 @@ import dev.promptopt.Scorer;
 import dev.promptopt.StopReason;
 import dev.promptopt.SystemicFailureException;
 import dev.promptopt.core.internal.engine.EvaluationEngine;
+import dev.promptopt.core.internal.engine.ResultJournal;
 import dev.promptopt.core.internal.engine.StopConditions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +76,7 @@ class EvaluationEngineTest {
     }
 
     @Test
-    void aBudgetOfNMetricCallsIsOvershotByLessThanOneBatch() {
+    void aBatchThatDoesNotFitInTheMetricCallsLeftDoesNotStart() {
         AtomicInteger calls = new AtomicInteger();
         PredictFn echo = (inputs, prompts) -> {
             calls.incrementAndGet();
@@ -93,13 +94,16 @@ class EvaluationEngineTest {
                 reason = stop.reason();
             }
             assertThat(reason.kind()).isEqualTo(StopReason.Kind.METRIC_CALLS);
-            assertThat(calls.get()).isBetween(10, 10 + 3 - 1);
+            // 3 batches of 3 fit in 10; the 4th would need 3 with 1 left, so it does not start: never past 10.
+            assertThat(calls.get()).isEqualTo(9);
+            assertThat(reason.description()).isEqualTo(
+                    "metric call budget of 10: a batch of 3 new calls does not fit in the 1 left (9 spent)");
             assertThat(engine.metricCallsUsed()).isEqualTo(calls.get());
         }
     }
 
     @Test
-    void concurrentBatchesCannotTogetherOvershootByMoreThanOneBatch() {
+    void concurrentBatchesTogetherNeverPassTheBudget() {
         AtomicInteger calls = new AtomicInteger();
         PredictFn echo = (inputs, prompts) -> {
             calls.incrementAndGet();
@@ -115,6 +119,7 @@ class EvaluationEngineTest {
             batches.stream().filter(f -> !f.isCompletedExceptionally()).forEach(CompletableFuture::join);
             assertThat(refused).isEqualTo(15);
             assertThat(calls.get()).isEqualTo(25);
+            assertThat(engine.metricCallsUsed()).isEqualTo(25);
         }
     }
 
@@ -175,19 +180,99 @@ class EvaluationEngineTest {
     }
 
     @Test
-    void aFailingExampleScoresZeroWithTheErrorAsFeedback() {
+    void aFailedExampleIsAFailureNotAScoreAndIsAskedAgainWhenNextNeeded() {
+        AtomicInteger v1Calls = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean healthy = new java.util.concurrent.atomic.AtomicBoolean();
         PredictFn flaky = (inputs, prompts) -> {
             if (inputs.get("x").equals("v1")) {
-                throw ModelException.retriable("429 Too Many Requests after 3 retries");
+                v1Calls.incrementAndGet();
+                if (!healthy.get()) {
+                    throw ModelException.retriable("429 Too Many Requests after 3 retries");
+                }
             }
             return inputs.get("x");
         };
         try (EvaluationEngine engine = engine(flaky, 2, Budget.metricCalls(100))) {
             EvaluationBatch b = engine.evaluate(CANDIDATE, examples(3));
-            assertThat(b.scoresById()).containsExactly(Map.entry("e0", 1.0), Map.entry("e1", 0.0), Map.entry("e2", 1.0));
+            // Left out of the scores, listed as a failure, and no metric call spent on it.
+            assertThat(b.scoresById()).containsExactly(Map.entry("e0", 1.0), Map.entry("e2", 1.0));
+            assertThat(b.mean()).isEqualTo(1.0);
+            assertThat(b.failures()).extracting(r -> r.example().id()).containsExactly("e1");
             var failed = b.results().get(1);
+            assertThat(failed.failed()).isTrue();
             assertThat(failed.error()).isEqualTo("prediction failed: model error (retriable): 429 Too Many Requests after 3 retries");
             assertThat(failed.feedbackText()).contains("429 Too Many Requests");
+            assertThat(v1Calls.get()).isEqualTo(2); // asked twice within the batch
+            assertThat(engine.metricCallsUsed()).isEqualTo(2);
+            assertThat(engine.failedCalls()).isEqualTo(1);
+
+            // Not cached: the next batch that needs the pair asks again, and now it scores.
+            healthy.set(true);
+            EvaluationBatch again = engine.evaluate(CANDIDATE, examples(3));
+            assertThat(again.failures()).isEmpty();
+            assertThat(again.scoresById()).containsEntry("e1", 1.0);
+            assertThat(again.results().get(1).cached()).isFalse();
+            assertThat(again.results().get(0).cached()).isTrue();
+            assertThat(v1Calls.get()).isEqualTo(3);
+            assertThat(engine.metricCallsUsed()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aFailureIsNotJournaledSoAResumedRunAsksForItAgain(@TempDir Path dir) {
+        Path file = dir.resolve("evaluations.jsonl");
+        PredictFn down = (inputs, prompts) -> {
+            if (inputs.get("x").equals("v1")) {
+                throw ModelException.retriable("503 after 5 attempts");
+            }
+            return inputs.get("x");
+        };
+        StopConditions stops = new StopConditions(Budget.metricCalls(100), null, System::nanoTime, Duration.ZERO);
+        try (EvaluationEngine engine = new EvaluationEngine(down, List.of(EQUALS), Aggregation.mean(), 2, stops,
+                new ResultJournal(file, dev.promptopt.core.internal.JsonSupport.mapper()), e -> { }, System::nanoTime)) {
+            assertThat(engine.evaluate(CANDIDATE, examples(3)).failures()).hasSize(1);
+        }
+        List<String> predicted = java.util.Collections.synchronizedList(new ArrayList<>());
+        PredictFn healthy = (inputs, prompts) -> {
+            predicted.add((String) inputs.get("x"));
+            return inputs.get("x");
+        };
+        ResultJournal journal = new ResultJournal(file, dev.promptopt.core.internal.JsonSupport.mapper());
+        List<ResultJournal.Entry> entries = journal.readExisting(List.of(dev.promptopt.Dataset.of("d", examples(3))));
+        assertThat(entries).extracting(e -> e.result().example().id()).containsExactlyInAnyOrder("e0", "e2");
+        try (EvaluationEngine resumed = new EvaluationEngine(healthy, List.of(EQUALS), Aggregation.mean(), 2,
+                new StopConditions(Budget.metricCalls(100), null, System::nanoTime, Duration.ZERO), journal, e -> { },
+                System::nanoTime)) {
+            resumed.restore(entries, entries.size(), 2);
+            EvaluationBatch b = resumed.evaluate(CANDIDATE, examples(3));
+            assertThat(b.failures()).isEmpty();
+            assertThat(b.mean()).isEqualTo(1.0);
+            assertThat(predicted).containsExactly("v1"); // only the failed pair is called again
+            assertThat(resumed.metricCallsUsed()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void twoExamplesSharingAnIdButNotTheirContentAreScoredSeparately() {
+        List<String> predicted = java.util.Collections.synchronizedList(new ArrayList<>());
+        PredictFn echo = (inputs, prompts) -> {
+            predicted.add((String) inputs.get("x"));
+            return inputs.get("x");
+        };
+        Example train = Example.of("1", Map.of("x", "train text"), "train text");
+        Example validation = Example.of("1", Map.of("x", "validation text"), "other answer");
+        try (EvaluationEngine engine = engine(echo, 1, Budget.metricCalls(100))) {
+            assertThat(engine.evaluate(CANDIDATE, List.of(train)).mean()).isEqualTo(1.0);
+            EvaluationBatch val = engine.evaluate(CANDIDATE, List.of(validation));
+            // Before the example's content was part of its identity, this was served from the train result (1.0).
+            assertThat(val.results().get(0).cached()).isFalse();
+            assertThat(val.results().get(0).output()).isEqualTo("validation text");
+            assertThat(val.mean()).isEqualTo(0.0);
+            assertThat(predicted).containsExactly("train text", "validation text");
+            assertThat(engine.metricCallsUsed()).isEqualTo(2);
+            // The same id and content is the same example: served from the cache.
+            assertThat(engine.evaluate(CANDIDATE, List.of(Example.of("1", Map.of("x", "train text"), "train text")))
+                    .results().get(0).cached()).isTrue();
         }
     }
 

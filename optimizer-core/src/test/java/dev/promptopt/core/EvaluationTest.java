@@ -35,11 +35,12 @@ class EvaluationTest {
         assertThat(r.rows().get(0).output()).isEqualTo("positive");
         assertThat(r.rows().get(0).feedback()).containsOnlyKeys("exact_match", "regex");
         assertThat(r.rows().get(2).error()).isEqualTo("prediction failed: IllegalStateException: model exploded");
-        assertThat(r.metrics()).containsEntry("exact_match", 2.0 / 3).containsEntry("regex", 2.0 / 3);
-        assertThat(r.score()).isEqualTo(2.0 / 3);
+        // A failure is not a score: the failed row is counted as a failure, left out of the means.
+        assertThat(r.metrics()).containsEntry("exact_match", 1.0).containsEntry("regex", 1.0);
+        assertThat(r.score()).isEqualTo(1.0);
         assertThat(r.failures()).isEqualTo(1);
-        assertThat(r.metricCalls()).isEqualTo(3);
-        assertThat(r.table()).contains("exact_match = 0.6667").contains("ERROR prediction failed");
+        assertThat(r.metricCalls()).isEqualTo(2);
+        assertThat(r.table()).contains("exact_match = 1").contains("ERROR prediction failed");
         assertThat(r.toJson()).contains("\"id\" : \"a\"").contains("\"rationale\"");
     }
 

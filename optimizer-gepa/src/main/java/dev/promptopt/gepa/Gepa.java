@@ -19,7 +19,7 @@ import java.util.Optional;
  * one prompt, keep the rewrite if it does better on those examples, score it on the validation set, and pick
  * the next parent from the per-example Pareto front. See {@code reference/gepa.md} for the algorithm and
  * where this implementation deliberately differs from the reference (no budget overshoot, truncated
- * reflections rejected, stop once perfect, resume without repeated calls).
+ * reflections rejected, stop once perfect, resume repeating at most the calls in flight at the kill).
  *
  * <pre>{@code
  * OptimizationResult result = PromptOptimizer.builder()

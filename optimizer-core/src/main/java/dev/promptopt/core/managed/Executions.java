@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Managed optimization runs in SAP AI Core's model: a configuration becomes an {@link Execution} with an id and
  * a status, one optimization per target model, its state checkpointed to the {@code default} object store under
- * {@code <executionId>/}, so that {@link #resume} continues it after the process died, without repeating a
- * model call that had been journaled.
+ * {@code <executionId>/}, so that {@link #resume} continues it after the process died, repeating at most the
+ * model calls that were in flight (sent, their results not yet journaled) when it died.
  *
  * <pre>{@code
  * OptimizationConfig config = OptimizationConfig.load(Path.of("optimization.json"));

@@ -3,6 +3,7 @@ package dev.promptopt.core.managed;
 import dev.promptopt.ObjectStore;
 import dev.promptopt.ObjectStoreException;
 import dev.promptopt.core.internal.AtomicFiles;
+import dev.promptopt.core.internal.engine.ResultJournal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ final class RunMirror {
         boolean local = Files.isRegularFile(dir.resolve(CHECKPOINT));
         if (!remote) {
             if (local) {
-                truncateTornLine(dir.resolve(JOURNAL));
+                ResultJournal.repair(dir.resolve(JOURNAL));
             }
             return local;
         }
@@ -50,7 +51,7 @@ final class RunMirror {
             long localLines = local ? lines(readOrEmpty(dir.resolve(JOURNAL))) : -1;
             byte[] remoteJournal = store.exists(prefix + JOURNAL) ? store.get(prefix + JOURNAL) : new byte[0];
             if (localLines >= lines(remoteJournal)) {
-                truncateTornLine(dir.resolve(JOURNAL));
+                ResultJournal.repair(dir.resolve(JOURNAL));
                 log.info("resuming {} from the local copy ({} journaled evaluations)", dir, localLines);
                 return true;
             }
@@ -88,24 +89,6 @@ final class RunMirror {
             }
         } catch (IOException e) {
             throw new ObjectStoreException("cannot copy run folder " + dir + " to store " + store.describe() + ": " + e, e);
-        }
-    }
-
-    /**
-     * A process killed while appending leaves a torn last line; the engine skips it when reading but would then
-     * append after it, so cut it off before the run continues.
-     */
-    private static void truncateTornLine(Path journal) {
-        try {
-            if (Files.isRegularFile(journal)) {
-                byte[] all = Files.readAllBytes(journal);
-                byte[] complete = completeLines(all);
-                if (complete.length != all.length) {
-                    AtomicFiles.write(journal, complete);
-                }
-            }
-        } catch (IOException e) {
-            throw new ObjectStoreException("cannot repair journal " + journal + ": " + e, e);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.promptopt.EvaluationBatch;
 import dev.promptopt.Example;
 import dev.promptopt.ExampleResult;
 import dev.promptopt.LanguageModel;
+import dev.promptopt.ModelException;
 import dev.promptopt.OptimizationContext;
 import dev.promptopt.OptimizationEvent;
 import dev.promptopt.OptimizationStoppedException;
@@ -13,9 +14,12 @@ import dev.promptopt.OptimizerOutcome;
 import dev.promptopt.PromptSet;
 import dev.promptopt.PromptTemplate;
 import dev.promptopt.Rng;
+import dev.promptopt.Secrets;
 import dev.promptopt.StopReason;
+import dev.promptopt.SystemicFailureException;
 import dev.promptopt.gepa.GepaOptions;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * One GEPA run: the loop of reference/gepa.md over a {@link GepaState}. Every step that spends calls
  * (an evaluation batch or a reflection call) is followed by a checkpoint, and every decision already
  * taken (parent, minibatch, reflection output) is kept in {@link GepaState.Pending}, so a resumed run
- * continues at the step where it stopped and repeats no model call.
+ * continues at the step where it stopped and repeats at most the calls that were in flight when it died.
  */
 public final class GepaRun {
     private static final Logger log = LoggerFactory.getLogger(GepaRun.class);
@@ -38,6 +42,13 @@ public final class GepaRun {
      * run out while the reflection model is called again and again.
      */
     static final int STALL_LIMIT = 20;
+    // The stall stop waits while a candidate the selection can draw has train examples it was never scored on;
+    // 10 x STALL_LIMIT stalled iterations end the run regardless (selection is random and may keep missing them).
+    /**
+     * Reflection calls in a row that failed (after the model client's retries) before the run stops as a systemic
+     * failure; a single failed reflection gives up its proposal only.
+     */
+    static final int REFLECTION_FAILURE_LIMIT = 3;
 
     private final OptimizationContext ctx;
     private final GepaOptions options;
@@ -48,6 +59,9 @@ public final class GepaRun {
     private final Map<String, Example> valById = new LinkedHashMap<>();
     private final String template;
     private GepaState state;
+    /** Failed reflection calls in a row in this process (a resume after a fix starts again at 0). */
+    private int reflectionFailuresInARow;
+    private String lastReflectionError;
 
     public GepaRun(OptimizationContext ctx, GepaOptions options, LanguageModel reflector) {
         this.ctx = ctx;
@@ -151,12 +165,19 @@ public final class GepaRun {
         if (p.parentScores == null) {
             EvaluationBatch batch = ctx.evaluator().evaluate(parent.toPromptSet(), examples(p.minibatchIds, trainById));
             emitEvaluated(p.iteration, "minibatch", batch);
-            p.parentScores = batch.scoresById();
+            p.parentScores = batch.scoresById(); // a failure is not a score: failed examples are left out
+            parent.trainEvaluated.addAll(p.parentScores.keySet());
             p.reflectionExamples = new ArrayList<>();
             for (ExampleResult r : batch.results()) {
-                p.reflectionExamples.add(Reflection.record(r));
+                if (!r.failed()) {
+                    p.reflectionExamples.add(Reflection.record(r));
+                }
             }
-            if (options.skipPerfectScore() && allAtLeast(p.parentScores, options.perfectScore())) {
+            if (p.parentScores.isEmpty()) {
+                p.skipped = true;
+                reject(p, "evaluation_failed", "every minibatch call of the parent failed: " + batch.failures().get(0).error());
+                log.debug("iteration {}: parent {} could not be scored on its minibatch", p.iteration, p.parent);
+            } else if (options.skipPerfectScore() && allAtLeast(p.parentScores, options.perfectScore())) {
                 p.skipped = true;
                 state.skippedPerfect++;
                 log.debug("iteration {}: parent {} is perfect on its minibatch, skipping", p.iteration, p.parent);
@@ -167,13 +188,20 @@ public final class GepaRun {
             checkpoint("minibatch");
         }
         if (p.skipped) {
-            return "skipped";
+            return p.rejected != null ? "rejected" : "skipped";
         }
         if (p.child == null && p.rejected == null) {
             for (String component : p.components) {
                 if (!p.reflectionOutputs.containsKey(component)) {
-                    stopIfBudgetSpent();
-                    p.reflectionOutputs.put(component, reflect(parent.toPromptSet().get(component), p.reflectionExamples));
+                    stopIfBudgetSpent(p.minibatchIds.size());
+                    String answer = reflect(parent.toPromptSet().get(component), p.reflectionExamples);
+                    if (answer == null) {
+                        reject(p, "reflection_failed", "the reflection model '" + reflector.name() + "' failed: "
+                                + lastReflectionError);
+                        checkpoint("reflection");
+                        return "rejected";
+                    }
+                    p.reflectionOutputs.put(component, answer);
                     checkpoint("reflection");
                 }
             }
@@ -189,19 +217,27 @@ public final class GepaRun {
             p.childScores = batch.scoresById();
             checkpoint("child-minibatch");
         }
-        double before = sum(p.parentScores);
-        double after = sum(p.childScores);
+        // Compare on the examples both were scored on: a failed call is no score for either side.
+        List<String> common = new ArrayList<>(p.parentScores.keySet());
+        common.retainAll(p.childScores.keySet());
+        if (common.isEmpty()) {
+            reject(p, "evaluation_failed", "the child could not be scored on any example of its minibatch");
+            return "rejected";
+        }
+        double before = sumOn(p.parentScores, common);
+        double after = sumOn(p.childScores, common);
         if (!accepts(options.acceptance(), before, after)) {
             reject(p, "not_better", String.format(Locale.ROOT,
                     "minibatch score %.4g is not %s the parent's %.4g", after,
                     options.acceptance() == GepaOptions.Acceptance.STRICT_IMPROVEMENT ? "above" : "at least", before));
             return "rejected";
         }
-        EvaluationBatch full = ctx.evaluator().evaluate(child, ctx.validationData().examples());
+        EvaluationBatch full = validateOrReport(p, child, p.child, List.of(p.parent), before, after);
         emitEvaluated(p.iteration, "validation", full);
         double bestBefore = bestScore();
         List<Integer> parents = List.of(p.parent);
         GepaState.Candidate added = addCandidate(p.child, parents, "reflection", full);
+        added.trainEvaluated.addAll(p.childScores.keySet());
         state.proposalsAccepted++;
         state.lastIterationFoundNew = true;
         if (options.merge() && state.mergesAttempted + state.mergesDue < options.maxMerges()) {
@@ -257,10 +293,13 @@ public final class GepaRun {
             m.mergedScores = batch.scoresById();
             state.mergesAttempted++;
             state.mergesDue--;
-            double mergedSum = sum(m.mergedScores);
-            double parentBest = Math.max(sumOn(state.candidates.get(m.first), m.subsampleIds),
-                    sumOn(state.candidates.get(m.second), m.subsampleIds));
-            m.accepted = mergedSum >= parentBest;
+            List<String> scored = new ArrayList<>(m.mergedScores.keySet()); // failed calls are no score: compare
+            scored.retainAll(state.candidates.get(m.first).validationScores.keySet()); // on the ids all three hold
+            scored.retainAll(state.candidates.get(m.second).validationScores.keySet());
+            double mergedSum = sumOn(m.mergedScores, scored);
+            double parentBest = Math.max(sumOn(state.candidates.get(m.first).validationScores, scored),
+                    sumOn(state.candidates.get(m.second).validationScores, scored));
+            m.accepted = !scored.isEmpty() && mergedSum >= parentBest;
             if (!m.accepted) {
                 state.proposalsRejected++;
                 state.rejectionReasons.merge("merge_not_better", 1, Integer::sum);
@@ -273,7 +312,7 @@ public final class GepaRun {
         if (!m.accepted) {
             return "merge";
         }
-        EvaluationBatch full = ctx.evaluator().evaluate(merged, ctx.validationData().examples());
+        EvaluationBatch full = validateOrReport(p, merged, m.merged, parents, Double.NaN, sum(m.mergedScores));
         emitEvaluated(p.iteration, "validation", full);
         double bestBefore = bestScore();
         GepaState.Candidate added = addCandidate(m.merged, parents, "merge", full);
@@ -285,13 +324,65 @@ public final class GepaRun {
         return "merge-validation";
     }
 
+    /**
+     * Asks the reflection model; null when the call failed (after the model client's retries): that gives up
+     * this proposal, not the run, unless {@value #REFLECTION_FAILURE_LIMIT} calls in a row failed.
+     */
     private String reflect(PromptTemplate current, List<GepaState.ReflectionExample> examples) {
         Map<String, Map<String, Object>> inputs = new LinkedHashMap<>();
         for (GepaState.ReflectionExample e : examples) {
             inputs.put(e.exampleId, trainById.get(e.exampleId).inputs());
         }
         String prompt = Reflection.prompt(template, current.optimizableText(), Reflection.renderExamples(examples, inputs));
-        return reflector.chat(List.of(ChatMessage.user(prompt))).text();
+        try {
+            String text = reflector.chat(List.of(ChatMessage.user(prompt))).text();
+            reflectionFailuresInARow = 0;
+            return text;
+        } catch (ModelException e) {
+            reflectionFailuresInARow++;
+            String error = Secrets.redact(e.getMessage()); // it may be checkpointed, logged and shown
+            lastReflectionError = error;
+            log.warn("reflection call failed ({} in a row): {}", reflectionFailuresInARow, error);
+            if (reflectionFailuresInARow >= REFLECTION_FAILURE_LIMIT) {
+                checkpoint("reflection-failed");
+                throw new SystemicFailureException("the run stopped: the reflection model '" + reflector.name()
+                        + "' failed " + reflectionFailuresInARow + " times in a row; last error: " + error
+                        + ". The checkpoint is intact: fix the cause and resume the run.", Secrets.redacted(e));
+            }
+            return null;
+        }
+    }
+
+    /**
+     * The full validation of an accepted proposal. When the budget cannot cover it, the proposal is reported
+     * (a {@code CandidateRejected} event with reason {@code unvalidated}, and {@code unvalidatedCandidates} in
+     * the result's details) before the run stops, instead of vanishing.
+     */
+    private EvaluationBatch validateOrReport(GepaState.Pending p, PromptSet candidate,
+                                             Map<String, GepaState.TemplateData> templates, List<Integer> parents,
+                                             double parentMinibatch, double childMinibatch) {
+        try {
+            return ctx.evaluator().evaluate(candidate, ctx.validationData().examples());
+        } catch (OptimizationStoppedException stop) {
+            Map<String, Object> u = new LinkedHashMap<>();
+            u.put("iteration", p.iteration);
+            u.put("parents", List.copyOf(parents));
+            if (!Double.isNaN(parentMinibatch)) {
+                u.put("parentMinibatchScore", parentMinibatch);
+            }
+            u.put("minibatchScore", childMinibatch);
+            Map<String, String> texts = new TreeMap<>();
+            candidate.asMap().forEach((name, t) -> texts.put(name, t.optimizableText()));
+            u.put("templates", texts);
+            u.put("reason", stop.reason().description());
+            state.unvalidated.add(u);
+            String why = "unvalidated: accepted on its minibatch (" + String.format(Locale.ROOT, "%.4g", childMinibatch)
+                    + ") but not validated: " + stop.reason().description();
+            ctx.emit(new OptimizationEvent.CandidateRejected(p.iteration, why));
+            log.warn("iteration {}: {}", p.iteration, why);
+            checkpoint("unvalidated");
+            throw stop;
+        }
     }
 
     // ---------------------------------------------------------------- bookkeeping
@@ -346,7 +437,8 @@ public final class GepaRun {
             return new StopReason(StopReason.Kind.NO_IMPROVEMENT, "no improvement of the best validation score in "
                     + state.iterationsWithoutImprovement + " iterations");
         }
-        if (state.stalledIterations >= STALL_LIMIT) {
+        if (state.stalledIterations >= STALL_LIMIT * 10
+                || state.stalledIterations >= STALL_LIMIT && !unevaluatedMinibatchesLeft()) {
             return StopReason.completed("no new evaluation in the last " + state.stalledIterations
                     + " iterations: no proposal led to a new evaluation (rejected proposals so far: "
                     + state.rejectionReasons + ")");
@@ -354,13 +446,46 @@ public final class GepaRun {
         return null;
     }
 
-    /** Reflection calls are not batches the evaluator can refuse, so check before paying for one that cannot be used. */
-    private void stopIfBudgetSpent() {
+    /**
+     * Whether a candidate the selection can still pick has train examples it was never scored on: then a stall
+     * (iterations without a new metric call) is not the end, since new minibatches remain.
+     */
+    private boolean unevaluatedMinibatchesLeft() {
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < state.candidates.size(); i++) {
+            all.add(i);
+        }
+        double[] agg = Pareto.aggregates(state.candidates);
+        Collection<Integer> selectable = switch (options.candidateSelection()) { // what Pareto.select can draw
+            case CURRENT_BEST -> List.of(Pareto.best(state));
+            case EPSILON_GREEDY -> all;
+            case TOP_K_PARETO -> {
+                List<Integer> top = new ArrayList<>(all);
+                top.sort(java.util.Comparator.<Integer>comparingDouble(c -> -agg[c]).thenComparingInt(c -> c));
+                top = top.subList(0, Math.min(options.topK(), top.size()));
+                yield Pareto.frequencies(Pareto.fronts(state.candidates, top, state.validationIds), agg).keySet();
+            }
+            default -> Pareto.frequencies(Pareto.fronts(state.candidates, all, state.validationIds), agg).keySet();
+        };
+        for (int c : selectable) {
+            if (!state.candidates.get(c).trainEvaluated.containsAll(trainById.keySet())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Reflection calls are not batches the evaluator can refuse, so check before paying for one whose child
+     * could not even be scored on its minibatch.
+     */
+    private void stopIfBudgetSpent(int childCalls) {
         StopReason reason = ctx.stopReason().orElse(null);
         Long max = ctx.budget().maxMetricCalls();
         long used = ctx.evaluator().metricCallsUsed();
-        if (reason == null && max != null && used >= max) {
-            reason = new StopReason(StopReason.Kind.METRIC_CALLS, "metric call budget of " + max + " spent (" + used + " used)");
+        if (reason == null && max != null && used + childCalls > max) {
+            reason = new StopReason(StopReason.Kind.METRIC_CALLS, "metric call budget of " + max + ": " + used
+                    + " spent, a child's minibatch needs " + childCalls);
         }
         if (reason != null) {
             throw new OptimizationStoppedException(reason);
@@ -402,10 +527,10 @@ public final class GepaRun {
         return s;
     }
 
-    private static double sumOn(GepaState.Candidate c, List<String> ids) {
+    private static double sumOn(Map<String, Double> scores, List<String> ids) {
         double s = 0;
         for (String id : ids) {
-            s += c.validationScores.getOrDefault(id, 0.0);
+            s += scores.getOrDefault(id, 0.0);
         }
         return s;
     }
@@ -446,6 +571,7 @@ public final class GepaRun {
         details.put("mergesAttempted", state.mergesAttempted);
         details.put("mergesAccepted", state.mergesAccepted);
         details.put("metricCalls", ctx.evaluator().metricCallsUsed());
+        details.put("unvalidatedCandidates", List.copyOf(state.unvalidated));
         details.put("seed", state.seed);
         Map<String, List<Integer>> front = new LinkedHashMap<>();
         state.bestCandidatesByInstance.forEach((k, v) -> front.put(k, List.copyOf(v)));

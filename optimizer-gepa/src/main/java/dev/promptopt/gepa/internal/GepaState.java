@@ -52,6 +52,12 @@ public final class GepaState {
     /** (i, j, component sources...) descriptions already produced, so the same merge is not built twice. */
     public List<List<Integer>> mergedDescriptions = new ArrayList<>();
 
+    /**
+     * Children accepted on their minibatch whose validation the budget could not cover (reported, not dropped):
+     * iteration, parent, minibatch sums and templates.
+     */
+    public List<Map<String, Object>> unvalidated = new ArrayList<>();
+
     /** The iteration in progress, or null between iterations. */
     public Pending pending;
 
@@ -67,6 +73,8 @@ public final class GepaState {
         /** Round robin: index (into the sorted prompt names) of the prompt this candidate rewrites next. */
         public int nextComponent;
         public int foundAtIteration;
+        /** Train example ids this candidate has been scored on (as a parent): the stall stop waits for all. */
+        public java.util.Set<String> trainEvaluated = new java.util.TreeSet<>();
 
         public PromptSet toPromptSet() {
             return GepaState.toPromptSet(templates);

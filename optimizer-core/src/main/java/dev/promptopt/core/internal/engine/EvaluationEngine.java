@@ -43,17 +43,26 @@ import org.slf4j.LoggerFactory;
  *   <li>Concurrency: one semaphore of {@code maxConcurrency} permits for the whole run; one permit covers one
  *       example (its predict call, then its scorers, judges included), so in-flight model calls never exceed
  *       the limit however many batches run at once.</li>
- *   <li>Budget: checked before a batch starts, counting the calls that batches in flight have reserved, so the
- *       run overshoots by at most one batch.</li>
- *   <li>Cache: a (candidate, example) pair is evaluated once per run; concurrent requests for the same pair
- *       share one call. Results go to a journal that survives the process.</li>
- *   <li>Failures: an example whose predict or scorer throws scores 0 with the error as feedback; a batch whose
- *       new calls all fail, or a long streak of failures, is systemic and stops the run.</li>
+ *   <li>Budget: checked before a batch starts, counting the calls that batches in flight have reserved and the
+ *       new calls of the batch itself: a batch that does not fit in what is left does not start, so the metric
+ *       calls spent never exceed {@code maxMetricCalls}.</li>
+ *   <li>Identity: a cached result is keyed by the candidate and the example's id and content
+ *       ({@link Fingerprints#of(Example)}), so two examples sharing an id never share a result.</li>
+ *   <li>Cache: a (candidate, example) pair is scored once per run; concurrent requests for the same pair
+ *       share one call. Scores go to a journal that survives the process. Outputs are handed out in their
+ *       JSON form ({@link ResultRecords#normalize}), the form a resumed run reads back from the journal.</li>
+ *   <li>Failures: an example whose predict or scorer still throws after {@value #FAILURE_ATTEMPTS} attempts is
+ *       a failed result (score 0, the error as feedback, {@link ExampleResult#failed()}): it costs no metric
+ *       call, is neither cached nor journaled, and is asked again when the pair is next needed or the run
+ *       resumes. A batch whose new calls all fail, or a long streak of failures, is systemic and stops the
+ *       run.</li>
  * </ul>
  */
 public final class EvaluationEngine implements Evaluator, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EvaluationEngine.class);
     static final int FAILURE_STREAK_LIMIT = 10;
+    /** Attempts per example within one batch (the model client has its own retries below this). */
+    static final int FAILURE_ATTEMPTS = 2;
 
     private final PredictFn predict;
     private final List<Scorer> scorers;
@@ -70,6 +79,8 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
     private final ConcurrentHashMap<String, ExampleResult> replay = new ConcurrentHashMap<>();
     private final AtomicLong metricCalls = new AtomicLong();
     private final AtomicLong reserved = new AtomicLong();
+    private final AtomicLong failedCalls = new AtomicLong();
+    private final ConcurrentHashMap<Same, String> exampleKeys = new ConcurrentHashMap<>();
     private final AtomicInteger failureStreak = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
@@ -114,7 +125,7 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
     public void restore(List<ResultJournal.Entry> entries, long checkpointed, long metricCallsAtCheckpoint) {
         for (int i = 0; i < entries.size(); i++) {
             ResultJournal.Entry e = entries.get(i);
-            String key = key(e.candidate(), e.result().example().id());
+            String key = key(e.candidate(), e.result().example());
             if (i < checkpointed) {
                 cache.put(key, CompletableFuture.completedFuture(e.result()));
             } else {
@@ -151,7 +162,7 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
         String fp = Fingerprints.of(candidate);
         int newCalls = 0;
         for (Example e : examples) {
-            if (!cache.containsKey(key(fp, e.id()))) {
+            if (!cache.containsKey(key(fp, e))) {
                 newCalls++;
             }
         }
@@ -177,7 +188,7 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
         StopReason stoppedBy = null;
         try {
             for (Example example : examples) {
-                String key = key(fp, example.id());
+                String key = key(fp, example);
                 CompletableFuture<ExampleResult> created = new CompletableFuture<>();
                 CompletableFuture<ExampleResult> existing = cache.putIfAbsent(key, created);
                 if (existing != null) {
@@ -209,8 +220,12 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
                 }
                 executor.execute(() -> {
                     try {
-                        ExampleResult r = evaluateOne(candidate, fp, example);
-                        spend(consumed);
+                        ExampleResult r = evaluateWithRetry(candidate, fp, example);
+                        if (r.failed()) {
+                            failedCalls.incrementAndGet(); // a failure is not a score: no metric call spent
+                        } else {
+                            spend(consumed);
+                        }
                         created.complete(r);
                     } catch (Throwable t) {
                         created.completeExceptionally(t);
@@ -235,7 +250,7 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
                     }
                     // Not an example failure (those are results): an Error or a journal I/O failure. Forget the
                     // pair so that nothing later is served a broken entry, and let the run fail loudly.
-                    cache.remove(key(fp, examples.get(i).id()), futures.get(i));
+                    cache.remove(key(fp, examples.get(i)), futures.get(i));
                     throw rethrow(e.getCause());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -244,19 +259,18 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
                 if (mine.get(i)) {
                     fresh.add(r);
                     results.add(r);
+                    if (r.failed()) {
+                        // Not cached: the pair is asked again when next needed (and, not journaled, on resume).
+                        cache.remove(key(fp, examples.get(i)), futures.get(i));
+                    }
                 } else {
-                    results.add(r.asCached());
+                    results.add(r.failed() ? r : r.asCached());
                 }
             }
             if (stoppedBy != null) {
                 throw new OptimizationStoppedException(stoppedBy);
             }
-            checkSystemic(fp, fresh);
-            for (ExampleResult r : fresh) {
-                if (r.failed() && journal != null) {
-                    journal.append(fp, r); // failures are journaled once the batch is known not to be systemic
-                }
-            }
+            checkSystemic(fresh);
             EvaluationBatch batch = new EvaluationBatch(candidate, results);
             events.accept(new OptimizationEvent.BatchEvaluated(batch, metricCalls.get()));
             events.accept(new OptimizationEvent.BudgetUpdated(metricCalls.get(), stops.budget().maxMetricCalls(), stops.elapsed(),
@@ -277,25 +291,28 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
         consumed.incrementAndGet();
     }
 
-    private void checkSystemic(String fp, List<ExampleResult> fresh) {
+    private void checkSystemic(List<ExampleResult> fresh) {
         long failed = fresh.stream().filter(ExampleResult::failed).count();
         boolean allFailed = fresh.size() >= 2 && failed == fresh.size();
         boolean streak = failureStreak.get() >= FAILURE_STREAK_LIMIT;
         if (!allFailed && !streak) {
             return;
         }
-        // Forget these results so that a resumed run calls them again once the cause is fixed.
-        for (ExampleResult r : fresh) {
-            if (r.failed()) {
-                cache.remove(key(fp, r.example().id()));
-                metricCalls.decrementAndGet();
-            }
-        }
         ExampleResult first = fresh.stream().filter(ExampleResult::failed).findFirst().orElseThrow();
         String why = allFailed ? "all " + fresh.size() + " calls of a batch failed"
                 : FAILURE_STREAK_LIMIT + " calls in a row failed";
         throw new SystemicFailureException("the run stopped: " + why + "; first error, on " + first.example().describe()
                 + ": " + first.error() + ". The checkpoint is intact: fix the cause and resume the run.", null);
+    }
+
+    private ExampleResult evaluateWithRetry(PromptSet candidate, String fp, Example example) {
+        ExampleResult r = evaluateOne(candidate, fp, example);
+        for (int attempt = 2; attempt <= FAILURE_ATTEMPTS && r.failed() && !stops.cancelled(); attempt++) {
+            log.debug("{} failed (attempt {} of {}), asking again: {}", example.describe(), attempt - 1,
+                    FAILURE_ATTEMPTS, r.error());
+            r = evaluateOne(candidate, fp, example);
+        }
+        return r;
     }
 
     private ExampleResult evaluateOne(PromptSet candidate, String fp, Example example) {
@@ -327,7 +344,8 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
                 }
             }
             double score = error == null ? aggregation.aggregate(fb) : 0.0;
-            return recorded(fp, new ExampleResult(example, output, fb, score, error, nanoClock.getAsLong() - t0, false));
+            return recorded(fp, new ExampleResult(example, ResultRecords.normalize(output), fb, score, error,
+                    nanoClock.getAsLong() - t0, false));
         } finally {
             inFlight.decrementAndGet();
         }
@@ -362,13 +380,31 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
         return new CompletionException(t);
     }
 
-    private static String key(String fp, String exampleId) {
-        return fp + '\u0000' + exampleId;
+    private String key(String fp, Example example) {
+        return fp + '\u0000' + exampleKeys.computeIfAbsent(new Same(example), s -> Fingerprints.of(s.example()));
+    }
+
+    /** An example by identity: the run's datasets hand out the same objects, so each is hashed once. */
+    private record Same(Example example) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Same s && s.example == example;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(example);
+        }
     }
 
     @Override
     public long metricCallsUsed() {
         return metricCalls.get();
+    }
+
+    /** Examples that still failed after their attempts (no metric call counted for them). */
+    public long failedCalls() {
+        return failedCalls.get();
     }
 
     /** The most predict/scorer tasks ever in flight at once. */

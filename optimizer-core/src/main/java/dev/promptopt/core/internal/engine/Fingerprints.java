@@ -1,5 +1,12 @@
 package dev.promptopt.core.internal.engine;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.promptopt.Example;
+import dev.promptopt.core.internal.JsonSupport;
+import java.util.LinkedHashMap;
+
 import dev.promptopt.ChatMessage;
 import dev.promptopt.PromptSet;
 import dev.promptopt.PromptTemplate;
@@ -9,8 +16,14 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 
-/** Stable content hashes of candidates: the evaluation cache's key and the checkpoint's identity check. */
+/**
+ * Stable content hashes: of candidates (the evaluation cache's key and the checkpoint's identity check) and of
+ * examples (an example is its id and its content, so two examples sharing an id never share a cached result).
+ */
 public final class Fingerprints {
+    private static final ObjectMapper CANONICAL = JsonSupport.newMapper()
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
     private Fingerprints() {
     }
 
@@ -30,6 +43,29 @@ public final class Fingerprints {
             }
         }
         return HexFormat.of().formatHex(md.digest(), 0, 16);
+    }
+
+    /**
+     * The example's identity in the cache and the journal: its id and a hash of its content (inputs, reference
+     * output, expectations; map keys in sorted order). Tags and the source line are not content.
+     */
+    public static String of(Example example) {
+        return example.id() + '#' + content(example);
+    }
+
+    /** A hash of what an example asks and expects: inputs, outputs and expectations. */
+    public static String content(Example example) {
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("inputs", example.inputs());
+        content.put("outputs", example.outputs());
+        content.put("expectations", example.expectations());
+        byte[] json;
+        try {
+            json = CANONICAL.writeValueAsBytes(content);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot hash " + example.describe() + ": " + e.getOriginalMessage(), e);
+        }
+        return HexFormat.of().formatHex(sha256().digest(json), 0, 12);
     }
 
     private static void update(MessageDigest md, String s) {

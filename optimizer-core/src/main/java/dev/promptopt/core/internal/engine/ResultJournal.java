@@ -10,6 +10,10 @@ import dev.promptopt.ExampleResult;
 import dev.promptopt.Feedback;
 import dev.promptopt.PromptOptimizerException;
 import java.io.BufferedWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,11 +27,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Append-only log of every evaluation result of a run (one JSON line each). It is the persistent
- * evaluation cache: a resumed run reads it back and makes no call twice. A torn last line (the process
- * died mid-write) is ignored.
+ * Append-only log of every scored evaluation of a run (one JSON line each). It is the persistent evaluation
+ * cache: a resumed run reads it back and repeats at most the calls that were in flight when the process died.
+ * Failed calls are not journaled (a failure is not a score), so a resumed run asks for them again. Each line
+ * names the example by id and content hash, so two examples sharing an id are never confused. A torn last
+ * line (the process died mid-write) is cut off by {@link #repair} before the run appends again.
  */
 public final class ResultJournal implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ResultJournal.class);
+
     /** One journaled result. */
     public record Entry(String candidate, ExampleResult result) {
     }
@@ -46,16 +54,60 @@ public final class ResultJournal implements AutoCloseable {
         return file;
     }
 
-    /** Reads the entries already on disk; examples are looked up by id in the given datasets. */
+    /**
+     * Cuts a torn last line (bytes after the last newline: the process died while appending) off a journal, so
+     * the next append starts on a line of its own. The one repair for every journal, the API's and the managed
+     * runs'.
+     *
+     * @return the number of bytes cut off (0 when the file is whole or absent)
+     */
+    public static long repair(Path journal) {
+        try {
+            if (!Files.isRegularFile(journal)) {
+                return 0;
+            }
+            try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                long size = ch.size();
+                long end = size;
+                ByteBuffer one = ByteBuffer.allocate(1);
+                while (end > 0) {
+                    one.clear();
+                    ch.read(one, end - 1);
+                    if (one.get(0) == '\n') {
+                        break;
+                    }
+                    end--;
+                }
+                if (end == size) {
+                    return 0;
+                }
+                ch.truncate(end);
+                ch.force(true);
+                log.warn("evaluation journal {}: cut off a torn last line of {} bytes (the process died while writing it; "
+                        + "that call is made again)", journal, size - end);
+                return size - end;
+            }
+        } catch (IOException e) {
+            throw new PromptOptimizerException("cannot repair the evaluation journal " + journal + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads the entries already on disk, after cutting off a torn last line; examples are looked up by id and
+     * content hash in the given datasets.
+     */
     public synchronized List<Entry> readExisting(List<Dataset> datasets) {
         List<Entry> out = new ArrayList<>();
         if (!Files.exists(file)) {
             return out;
         }
+        repair(file);
         Map<String, Example> examples = new LinkedHashMap<>();
+        Map<String, Example> byId = new LinkedHashMap<>();
         for (Dataset d : datasets) {
             for (Example e : d) {
-                examples.putIfAbsent(e.id(), e);
+                examples.putIfAbsent(Fingerprints.of(e), e);
+                byId.putIfAbsent(e.id(), e);
             }
         }
         List<String> lines;
@@ -73,16 +125,16 @@ public final class ResultJournal implements AutoCloseable {
             try {
                 node = mapper.readTree(line);
             } catch (JsonProcessingException e) {
-                if (i == lines.size() - 1) {
-                    break; // torn final write: the call is simply made again
-                }
                 throw new PromptOptimizerException("evaluation journal " + file + ":" + (i + 1) + " is corrupt: "
                         + e.getOriginalMessage(), e);
             }
-            Example ex = examples.get(node.path("example").asText());
+            String id = node.path("example").asText();
+            Example ex = node.hasNonNull("content") ? examples.get(id + '#' + node.get("content").asText()) : byId.get(id);
             if (ex == null) {
                 throw new PromptOptimizerException("evaluation journal " + file + ":" + (i + 1) + " refers to example '"
-                        + node.path("example").asText() + "', which the run's data no longer holds; resume with the same data");
+                        + id + "'" + (byId.containsKey(id) ? " with other content (inputs, outputs or expectations) than "
+                        + byId.get(id).describe() + " has now" : ", which the run's data no longer holds")
+                        + "; resume with the same data");
             }
             out.add(new Entry(node.path("candidate").asText(), fromJson(node, ex)));
         }
@@ -129,6 +181,7 @@ public final class ResultJournal implements AutoCloseable {
         ObjectNode n = mapper.createObjectNode();
         n.put("candidate", candidate);
         n.put("example", r.example().id());
+        n.put("content", Fingerprints.content(r.example()));
         n.set("output", ResultRecords.toTree(r.output()));
         ObjectNode fb = n.putObject("feedback");
         r.feedback().forEach((name, f) -> {

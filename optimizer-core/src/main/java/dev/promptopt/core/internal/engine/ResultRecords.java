@@ -110,6 +110,22 @@ public final class ResultRecords {
         return a;
     }
 
+    /**
+     * An output as the journal gives it back: JSON types only (maps, lists, strings, numbers, booleans, null).
+     * The engine hands this form to optimizers on the live path too, so an output reads the same whether it was
+     * just computed or restored after a resume (a record and the map it becomes would render differently).
+     */
+    public static Object normalize(Object value) {
+        if (value == null || value instanceof String || value instanceof Boolean) {
+            return value;
+        }
+        try {
+            return M.convertValue(M.readTree(M.writeValueAsString(toTree(value))), Object.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return String.valueOf(value);
+        }
+    }
+
     /** Any value as JSON; what Jackson cannot serialize becomes its text (scoring already happened). */
     public static JsonNode toTree(Object value) {
         try {

@@ -7,7 +7,10 @@ import dev.promptopt.Feedback;
 import dev.promptopt.InvalidInputException;
 import dev.promptopt.PromptTemplate;
 import dev.promptopt.Scorer;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Objects;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -142,6 +145,52 @@ public final class SetupChecks {
                 }
             }
         }
+    }
+
+    /**
+     * An example is its id and its content: two different examples (inputs, reference output or expectations
+     * differ) must not share an id across the run's datasets, or results of one would be taken for the other.
+     * The same example in two datasets is fine. Each collision is reported once, naming both sources.
+     */
+    public static void idCollisions(List<Dataset> datasets, List<String> problems) {
+        Map<String, Example> seen = new HashMap<>();
+        Map<String, String> seenIn = new HashMap<>();
+        Set<String> reported = new HashSet<>();
+        for (Dataset d : datasets) {
+            for (Example e : d) {
+                Example first = seen.putIfAbsent(e.id(), e);
+                if (first == null) {
+                    seenIn.put(e.id(), d.name());
+                    continue;
+                }
+                if (first == e || Fingerprints.content(first).equals(Fingerprints.content(e))) {
+                    continue;
+                }
+                if (reported.add(e.id())) {
+                    problems.add("two different examples share the id '" + e.id() + "': " + where(first, seenIn.get(e.id()))
+                            + " and " + where(e, d.name()) + " differ in " + differences(first, e)
+                            + "; give them distinct ids (an example is its id and its content)");
+                }
+            }
+        }
+    }
+
+    private static String where(Example e, String datasetName) {
+        return e.source().isEmpty() ? "dataset '" + datasetName + "'" : e.source() + " (dataset '" + datasetName + "')";
+    }
+
+    private static String differences(Example a, Example b) {
+        List<String> fields = new ArrayList<>();
+        if (!Fingerprints.content(Example.of(a.id(), a.inputs(), null)).equals(Fingerprints.content(Example.of(b.id(), b.inputs(), null)))) {
+            fields.add("inputs");
+        }
+        if (!Objects.equals(ResultRecords.toTree(a.outputs()), ResultRecords.toTree(b.outputs()))) {
+            fields.add("outputs");
+        }
+        if (!Objects.equals(ResultRecords.toTree(a.expectations()), ResultRecords.toTree(b.expectations()))) {
+            fields.add("expectations");
+        }
+        return fields.isEmpty() ? "content" : String.join(" and ", fields);
     }
 
     /**

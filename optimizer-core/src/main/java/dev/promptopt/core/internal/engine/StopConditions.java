@@ -77,9 +77,14 @@ public final class StopConditions {
         if (cancelled) {
             return Optional.of(new StopReason(StopReason.Kind.CANCELLED, "the run was cancelled"));
         }
-        if (budget.maxMetricCalls() != null && spentCalls + reservedCalls >= budget.maxMetricCalls()) {
-            return Optional.of(new StopReason(StopReason.Kind.METRIC_CALLS,
-                    "metric call budget of " + budget.maxMetricCalls() + " spent"));
+        if (budget.maxMetricCalls() != null && spentCalls + reservedCalls + newCalls > budget.maxMetricCalls()) {
+            // The batch about to start counts: one that does not fit does not start, so the budget is never passed.
+            long left = Math.max(0, budget.maxMetricCalls() - spentCalls - reservedCalls);
+            return Optional.of(new StopReason(StopReason.Kind.METRIC_CALLS, spentCalls + reservedCalls
+                    >= budget.maxMetricCalls() ? "metric call budget of " + budget.maxMetricCalls() + " spent"
+                    : "metric call budget of " + budget.maxMetricCalls() + ": a batch of " + newCalls
+                    + " new calls does not fit in the " + left + " left (" + spentCalls + " spent"
+                    + (reservedCalls > 0 ? ", " + reservedCalls + " reserved by batches in flight" : "") + ")"));
         }
         if (budget.maxCostUsd() != null && costUsd != null) {
             // Project the batch from the average cost of a metric call so far, so the limit is not passed.
