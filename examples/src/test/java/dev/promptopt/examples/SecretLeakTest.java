@@ -100,6 +100,7 @@ class SecretLeakTest {
                 .maxConcurrency(2).registerOnlyIfImproved(false).run();
         assertThat(result.metricCalls()).isPositive();
 
+        server.resetFaults();
         // Managed run through the CLI: key in the target's URI, user:password in its baseUrl, no targetPromptMapping.
         Path managed = dir.resolve("managed");
         PromptRegistry.inDirectory(managed.resolve("prompts"))
@@ -136,8 +137,8 @@ class SecretLeakTest {
         assertThat(server.serverErrors).as("500s echoing the key were served").isPositive();
         List<String> reflectionPrompts = server.bodies.stream().filter(b -> b.contains("\"reflector\"")).toList();
         assertThat(reflectionPrompts).as("the reflection model was asked").isNotEmpty();
-        assertThat(String.join("\n", reflectionPrompts)).as("the errors reached reflection, redacted")
-                .contains("HTTP 401").contains("***");
+        long reflectionWithErrors = reflectionPrompts.stream().filter(b -> b.contains("HTTP 401") || b.contains("HTTP 500"))
+                .count();
 
         // The scan: files (contents and names) under every folder the runs wrote, captured output, request bodies.
         List<String> needles = List.of(key, password, URLEncoder.encode(key, StandardCharsets.UTF_8));
@@ -169,10 +170,12 @@ class SecretLeakTest {
             }
         }
         savedOut.println("SecretLeakTest: scanned " + files + " files, " + logs.length() + " chars of captured output, "
-                + server.bodies.size() + " request bodies (" + reflectionPrompts.size() + " reflection prompts); "
+                + server.bodies.size() + " request bodies (" + reflectionPrompts.size() + " reflection prompts, "
+                + reflectionWithErrors + " with an error text); "
                 + server.unauthorized + " 401 and " + server.serverErrors + " 500 replies echoed the key");
         assertThat(files).as("files scanned").isGreaterThan(20);
         assertThat(logs).as("SLF4J output was captured (the retry warning of the 500s)").contains("retrying in");
+        assertThat(logs).as("the echoed key was recorded, redacted").contains("Incorrect API key provided: ***");
         assertThat(leaks).as("places holding a credential").isEmpty();
     }
 
@@ -221,17 +224,26 @@ class SecretLeakTest {
 
     /**
      * An OpenAI-compatible chat endpoint on loopback that records every request body. The task model answers
-     * "positive" when the text has "love"; inputs with "boom" get a 401 and inputs with "flaky" a 500, both bodies
-     * echoing the caller's key as some proxies do; the model "reflector" proposes a new instruction.
+     * "positive" unless the instruction says "positive or negative" and the text lacks "love"; inputs with "boom" get a 401 and inputs with "flaky" a 500 (the first
+     * four times each, per run), both bodies echoing the caller's key as some proxies do; the model "reflector"
+     * proposes a new instruction.
      */
     private static final class EchoingServer implements AutoCloseable {
         final List<String> bodies = new CopyOnWriteArrayList<>();
+        /** Faults are transient (a proxy having a bad minute): each kind fails this many times, then answers. */
+        final Map<String, Integer> faultsLeft = new java.util.concurrent.ConcurrentHashMap<>();
         volatile int unauthorized;
         volatile int serverErrors;
         private final HttpServer http;
         private final ExecutorService pool = Executors.newFixedThreadPool(4);
 
+        void resetFaults() {
+            faultsLeft.put("boom", 4);
+            faultsLeft.put("flaky", 4);
+        }
+
         EchoingServer() throws IOException {
+            resetFaults();
             http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             http.createContext("/", this::handle);
             http.setExecutor(pool);
@@ -263,15 +275,17 @@ class SecretLeakTest {
             String reply;
             if (model.equals("reflector")) {
                 reply = ok("```\nClassify the sentiment of the text as positive or negative.\nText: {{text}}\n```");
-            } else if (text.indexOf("boom") >= 0) {
+            } else if (text.indexOf("boom") >= 0 && faultsLeft.merge("boom", -1, Integer::sum) >= 0) {
                 status = 401;
                 reply = "{\"error\": {\"message\": \"Incorrect API key provided: " + callerKey
                         + ". Check Authorization: Bearer " + callerKey + "\", \"type\": \"invalid_request_error\"}}";
-            } else if (text.indexOf("flaky") >= 0) {
+            } else if (text.indexOf("flaky") >= 0 && faultsLeft.merge("flaky", -1, Integer::sum) >= 0) {
                 status = 500;
                 reply = "{\"error\": {\"message\": \"upstream failed for key " + callerKey + "\"}}";
             } else {
-                reply = ok(text.indexOf("love") >= 0 ? "positive" : "negative");
+                // Only an instruction naming both labels gets right answers: the seed needs reflection.
+                boolean told = text.indexOf("positive or negative") >= 0;
+                reply = ok(!told || text.indexOf("love") >= 0 ? "positive" : "negative");
             }
             count(status);
             byte[] bytes = reply.getBytes(StandardCharsets.UTF_8);
