@@ -22,7 +22,7 @@ if [[ ! -f "$stamp" ]]; then
   touch "$stamp"
 fi
 
-mvn -q -B -ntp -pl benchmarks -am package -DskipTests dependency:build-classpath \
+./mvnw -q -B -ntp -pl benchmarks -am package -DskipTests dependency:build-classpath \
   -Dmdep.outputFile=target/run-classpath.txt -Dmdep.includeScope=runtime >&2
 
 exec python3 benchmarks/python/bench.py \

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 module=${1:?usage: scripts/bench.sh <module> <main class> [args...]}
 main=${2:?usage: scripts/bench.sh <module> <main class> [args...]}
 shift 2
-mvn -q -pl "$module" -am test-compile dependency:build-classpath \
+./mvnw -q -pl "$module" -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test -DskipTests
 cp="$module/target/test-classes:$module/target/classes:$(cat "$module/target/bench-classpath.txt")"
 exec java -Xmx2g -cp "$cp" "$main" "$@"

@@ -76,7 +76,7 @@ command -v java >/dev/null 2>&1 || { log "java (17+) must be on PATH: the kernel
 scripts/fetch-local-model.sh >/dev/null
 
 log "building the jars the notebook loads"
-mvn -q -B -ntp -pl examples -am package -DskipTests dependency:build-classpath \
+./mvnw -q -B -ntp -pl examples -am package -DskipTests dependency:build-classpath \
   -Dmdep.outputFile=target/notebook-classpath.txt -Dmdep.includeScope=runtime
 
 mkdir -p "$OUT_DIR"

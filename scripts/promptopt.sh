@@ -7,6 +7,6 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 jar="$root/optimizer-cli/target/promptopt.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$root" -path '*/src/main/*' -newer "$jar" -print -quit)" ]; then
-  (cd "$root" && mvn -q -B -ntp -pl optimizer-cli -am package -DskipTests)
+  (cd "$root" && ./mvnw -q -B -ntp -pl optimizer-cli -am package -DskipTests)
 fi
 exec java -jar "$jar" "$@"

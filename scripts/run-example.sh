@@ -12,6 +12,6 @@ case "${1:-migration}" in
   *) echo "usage: scripts/run-example.sh [migration|sentiment]" >&2; exit 2 ;;
 esac
 scripts/fetch-local-model.sh >/dev/null
-mvn -q -B -ntp -pl examples -am package -DskipTests dependency:build-classpath \
+./mvnw -q -B -ntp -pl examples -am package -DskipTests dependency:build-classpath \
   -Dmdep.outputFile=target/run-classpath.txt -Dmdep.includeScope=runtime
 exec java -cp "examples/target/classes:$(cat examples/target/run-classpath.txt)" "$main"

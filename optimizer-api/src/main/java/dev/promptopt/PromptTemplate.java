@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * A prompt template: a text, or a chat (a list of role/content messages).
  *
  * <p>Placeholders are written {@code {{name}}} (MLflow) or {@code {{?name}}} (SAP); spaces inside the
- * braces are allowed. A backslash before the braces ({@code \{{}) writes literal braces. Anything that
+ * braces are allowed. A backslash before the braces (<code>\{{</code>) writes literal braces. Anything that
  * is not a well-formed placeholder is kept as literal text. Rendering is strict: a variable missing
  * from the inputs is an error naming it.
  *
