@@ -12,7 +12,9 @@ Python standard library only.
 """
 import argparse
 import json
+import math
 import os
+import random
 import sys
 import threading
 import time
@@ -25,13 +27,18 @@ LOCK = threading.Lock()
 STATS = {}
 IN_FLIGHT = {}
 BUSY = {"in_flight": 0, "since": 0.0, "seconds": 0.0}
+# Set by POST /config {"latency_dist": "fixed"|"lognormal", "fault_rate": 0.2, "reflector_one_in": 3, "seed": 0}
+CONFIG = {"latency_dist": "fixed", "fault_rate": 0.0, "reflector_one_in": 1}
+RANDOM = random.Random(0)
+# lognormal with median m and p99 = 10 m: sigma = ln(10) / z(0.99)
+LOGNORMAL_SIGMA = math.log(10) / 2.3263
 
 
 def reset():
     with LOCK:
         STATS.clear()
         for role in ("task", "reflection"):
-            STATS[role] = {"calls": 0, "peak_in_flight": 0, "errors": 0}
+            STATS[role] = {"calls": 0, "peak_in_flight": 0, "errors": 0, "faults": 0}
             IN_FLIGHT[role] = 0
         BUSY.update(in_flight=0, since=0.0, seconds=0.0)
 
@@ -67,6 +74,12 @@ class Handler(BaseHTTPRequestHandler):
             reset()
             self._send(200, {"ok": True})
             return
+        if self.path.rstrip("/") == "/config":
+            with LOCK:
+                CONFIG.update(json.loads(raw or b"{}"))
+                RANDOM.seed(CONFIG.get("seed", 0))
+            self._send(200, dict(CONFIG))
+            return
         if not self.path.rstrip("/").endswith("/chat/completions"):
             self._send(404, {"error": {"message": "not found: " + self.path}})
             return
@@ -88,15 +101,32 @@ class Handler(BaseHTTPRequestHandler):
             if BUSY["in_flight"] == 0:
                 BUSY["since"] = time.perf_counter()
             BUSY["in_flight"] += 1
+        with LOCK:
+            if CONFIG["latency_dist"] == "lognormal":
+                delay = self.latency * math.exp(RANDOM.gauss(0.0, LOGNORMAL_SIGMA))
+            else:
+                delay = self.latency
+            fault = RANDOM.random() < CONFIG["fault_rate"]
+            kind = RANDOM.choice((429, 500, 504)) if fault else 200
+            if fault:
+                STATS[role]["faults"] += 1
         try:
-            time.sleep(self.latency)
-            text = task.reflector_answer(messages) if role == "reflection" else task.target_answer(messages)
+            if kind == 504:
+                time.sleep(max(delay, 10 * self.latency))  # a gateway timeout, after waiting for nothing
+            elif kind == 200:
+                time.sleep(delay)
+            text = "" if fault else (task.reflector_answer(messages, CONFIG["reflector_one_in"]) if role == "reflection"
+                                     else task.target_answer(messages))
         finally:
             with LOCK:
                 IN_FLIGHT[role] -= 1
                 BUSY["in_flight"] -= 1
                 if BUSY["in_flight"] == 0:
                     BUSY["seconds"] += time.perf_counter() - BUSY["since"]
+        if fault:
+            self._send(kind, {"error": {"message": "injected fault %d" % kind,
+                                        "type": "rate_limit_error" if kind == 429 else "server_error"}})
+            return
         prompt_tokens = sum(len(m.get("content") or "") for m in messages) // 4 + 1
         completion_tokens = len(text) // 4 + 1
         self._send(200, {

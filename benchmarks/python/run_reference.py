@@ -25,9 +25,11 @@ ITERATION = re.compile(r"Iteration (\d+):")
 class QuietLogger:
     def __init__(self):
         self.lines = []
+        self.times = []
 
     def log(self, message):
         self.lines.append(str(message))
+        self.times.append(time.perf_counter())
 
 
 def main():
@@ -50,7 +52,14 @@ def main():
         score, text = task.feedback(data["word"], data["answer"], response.strip())
         return EvaluationResult(score=score, feedback=text, objective_scores=None)
 
-    if mode == "string":
+    reflection_lm = "openai/bench-reflector"
+    if mode == "string" and int(os.environ.get("BENCH_LITELLM_RETRIES", "0")):
+        # faults are injected: the same models as the strings, with more retries than gepa's default 3
+        from gepa.lm import LM
+        n = int(os.environ["BENCH_LITELLM_RETRIES"])
+        task_lm = LM("openai/bench-target", num_retries=n)
+        reflection_lm = LM("openai/bench-reflector", num_retries=n)
+    elif mode == "string":
         task_lm = "openai/bench-target"
     else:
         def task_lm(messages):
@@ -65,7 +74,7 @@ def main():
         valset=valset,
         task_lm=task_lm,
         evaluator=evaluator,
-        reflection_lm="openai/bench-reflector",
+        reflection_lm=reflection_lm,
         max_metric_calls=budget,
         seed=seed,
         logger=logger,
@@ -73,11 +82,16 @@ def main():
     wall = time.perf_counter() - t0
 
     best = result.best_idx
+    better = [t for line, t in zip(logger.lines, logger.times) if "Found a better program on the valset" in line]
+    wall_to_best = (better[-1] - t0) if better and best > 0 else 0.0
+    reflection_errors = sum(1 for line in logger.lines if "Exception during optimization" in line)
     r = {
         "implementation": "reference-" + mode,
         "gepa_version": version("gepa"),
         "litellm_version": version("litellm"),
         "wall_s": wall,
+        "wall_to_best_s": wall_to_best,
+        "iterations_lost_to_exceptions": reflection_errors,
         "metric_calls": result.total_metric_calls,
         "initial_score": result.val_aggregate_scores[0],
         "final_score": result.val_aggregate_scores[best],

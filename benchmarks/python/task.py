@@ -6,6 +6,7 @@ model knows the categories but applies a transformation only when its instructio
 reflection model adds (at most one per call) the rules it reads in the feedback to the instruction it was
 given. Nothing here is random: the same request always gets the same answer.
 """
+import hashlib
 import json
 import re
 
@@ -60,8 +61,17 @@ def target_answer(messages):
     return word
 
 
-def reflector_answer(messages):
-    """The reflection model: the instruction of the first fenced block plus one new rule named after it."""
+def useful(prompt, one_in):
+    """Whether a reflection on this exact prompt finds the missing rule (hard variant): a fixed draw from the
+    prompt's digest, so the same request always gets the same answer."""
+    return one_in <= 1 or int(hashlib.sha256(prompt.encode("utf-8")).hexdigest()[:8], 16) % one_in == 0
+
+
+def reflector_answer(messages, one_in=1):
+    """The reflection model: the instruction of the first fenced block plus one new rule named after it.
+
+    With ``one_in`` > 1 (the hard variant) only about one reflection in ``one_in`` finds a rule; the others
+    reword the instruction without adding one (as most real proposals fail to improve the minibatch)."""
     prompt = messages[-1]["content"]
     start = prompt.find("```\n")
     end = prompt.find("\n```", start + 4) if start >= 0 else -1
@@ -69,6 +79,12 @@ def reflector_answer(messages):
         return "I cannot find the instruction."
     current = prompt[start + 4:end]
     keep = rules(current)
+    if not useful(prompt, one_in):
+        text = RULE.sub("", current)
+        lines = [line for line in text.split("\n") if line.strip()] or [SEED_INSTRUCTION]
+        note = "Note %s: read the word carefully." % hashlib.sha256(prompt.encode("utf-8")).hexdigest()[:6]
+        lines = [line for line in lines if not line.startswith("Note ")] + [note]
+        return "```\n" + "\n".join(lines) + "".join("\nRULE: " + r for r in keep) + "\n```"
     for r in rules(prompt[end:]):
         if r not in keep and r in TRANSFORM:
             keep.append(r)

@@ -15,7 +15,12 @@ import dev.promptopt.Scorer;
 import dev.promptopt.core.Models;
 import dev.promptopt.core.PromptOptimizer;
 import dev.promptopt.core.Scorers;
+import dev.promptopt.OptimizationEvent;
 import dev.promptopt.gepa.Gepa;
+import dev.promptopt.langchain4j.HostedModelBuilder;
+import dev.promptopt.langchain4j.RetryPolicy;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -32,7 +37,8 @@ import java.util.Map;
  * <pre>{@code java ... dev.promptopt.benchmarks.ReferenceBench <data dir> <budget> <maxConcurrency> <seed> <result.json> [stopWhenPerfect]}</pre>
  *
  * <p>{@code stopWhenPerfect} (default true, our default) set to false makes the run spend its whole budget, as
- * the reference does.
+ * the reference does. System properties for {@code scripts/bench-parallel.sh}: {@code bench.parallelProposals}
+ * (default 1) and {@code bench.backoffMs} (the first retry's wait; default: the retry policy's defaults).
  */
 public final class ReferenceBench {
     static final String SEED_INSTRUCTION = "Answer with the word from the input, transformed as the rules say.";
@@ -55,8 +61,22 @@ public final class ReferenceBench {
 
         Dataset train = Dataset.fromJsonl(data.resolve("train.jsonl"));
         Dataset validation = Dataset.fromJsonl(data.resolve("val.jsonl"));
-        LanguageModel target = Models.resolve("openai-compatible:/bench-target");
-        LanguageModel reflector = Models.resolve("openai-compatible:/bench-reflector");
+        int parallel = Integer.getInteger("bench.parallelProposals", 1);
+        String backoff = System.getProperty("bench.backoffMs");
+        LanguageModel target;
+        LanguageModel reflector;
+        if (backoff == null) {
+            target = Models.resolve("openai-compatible:/bench-target");
+            reflector = Models.resolve("openai-compatible:/bench-reflector");
+        } else {
+            RetryPolicy retries = RetryPolicy.custom().maxAttempts(8)
+                    .initialBackoff(Duration.ofMillis(Long.parseLong(backoff))).multiplier(2)
+                    .maxBackoff(Duration.ofSeconds(2)).jitter(0.2).build();
+            target = HostedModelBuilder.of(HostedModelBuilder.Kind.OPENAI_COMPATIBLE, "bench-target")
+                    .retryPolicy(retries).timeout(Duration.ofSeconds(10)).build();
+            reflector = HostedModelBuilder.of(HostedModelBuilder.Kind.OPENAI_COMPATIBLE, "bench-reflector")
+                    .retryPolicy(retries).timeout(Duration.ofSeconds(10)).build();
+        }
 
         PromptRegistry registry = PromptRegistry.inMemory();
         PromptVersion base = registry.register("instruction", SEED_INSTRUCTION);
@@ -75,7 +95,10 @@ public final class ReferenceBench {
         });
 
         Path runs = Files.createTempDirectory("bench-reference-runs");
+        Map<Integer, Double> acceptedAt = new ConcurrentHashMap<>();
+        long[] start = new long[1];
         long t0 = System.nanoTime();
+        start[0] = t0;
         OptimizationResult result = PromptOptimizer.builder()
                 .registry(registry)
                 .prompts(base.uri())
@@ -85,7 +108,12 @@ public final class ReferenceBench {
                 .validationData(validation)
                 .scorers(exact)
                 .optimizer(new Gepa(Gepa.options().reflectionModel(reflector).maxMetricCalls(budget)
-                        .stopWhenPerfect(stopWhenPerfect)))
+                        .stopWhenPerfect(stopWhenPerfect).parallelProposals(parallel)))
+                .listener(event -> {
+                    if (event instanceof OptimizationEvent.CandidateAccepted a) {
+                        acceptedAt.put(a.candidateIndex(), (System.nanoTime() - start[0]) / 1e9);
+                    }
+                })
                 .maxConcurrency(concurrency)
                 .seed(seed)
                 .runDirectory(runs)
@@ -97,6 +125,8 @@ public final class ReferenceBench {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("implementation", "ours");
         r.put("max_concurrency", concurrency);
+        r.put("parallel_proposals", parallel);
+        r.put("wall_to_best_s", acceptedAt.getOrDefault(result.bestCandidate(), Double.NaN));
         r.put("stop_when_perfect", stopWhenPerfect);
         r.put("wall_s", wall);
         r.put("metric_calls", result.metricCalls());

@@ -152,6 +152,9 @@ public final class PromptOptimizer {
         Duration elapsedBefore = saved == null ? Duration.ZERO : Duration.ofMillis(saved.elapsedMillis());
         StopConditions stops = new StopConditions(budget, runDir.resolve("STOP"), b.nanoClock, elapsedBefore, b.costSource);
         List<OptimizationListener> listeners = new ArrayList<>(b.listeners);
+        // For the report's wall-time views (of this process: a resumed run's timeline starts at the resume).
+        dev.promptopt.core.report.Timeline timeline = dev.promptopt.core.report.Timeline.start(b.nanoClock);
+        listeners.add(timeline);
         // The tracker's listener exists once the tracked run has started (below); events before then have no run.
         java.util.concurrent.atomic.AtomicReference<OptimizationListener> tracking = new java.util.concurrent.atomic.AtomicReference<>();
         listeners.add(event -> {
@@ -204,7 +207,7 @@ public final class PromptOptimizer {
             predictRef.set(tracked.traced(b.predictFn, seedVersions));
         }
         try {
-            OptimizationResult result = execute(ctx, eng, tracked, runDir, trackingListener);
+            OptimizationResult result = execute(ctx, eng, tracked, runDir, trackingListener, timeline);
             tracked.finish(TrackedRun.Status.FINISHED);
             return result;
         } catch (RuntimeException e) {
@@ -222,7 +225,7 @@ public final class PromptOptimizer {
     }
 
     private OptimizationResult execute(RunContext ctx, EvaluationEngine eng, TrackedRun tracked, Path runDir,
-                                       TrackingListener trackingListener) {
+                                       TrackingListener trackingListener, dev.promptopt.core.report.Timeline timeline) {
         tracked.logParams(params());
         tracked.logInput(b.trainData, "training");
         tracked.linkPrompts(seedVersions);
@@ -272,7 +275,7 @@ public final class PromptOptimizer {
                 details(outcome, eng, b.usageMeter, unloaded, baseline, fin));
 
         JsonSupport.writeJson(runDir.resolve("result.json"), ResultRecords.toJson(result));
-        HtmlReport.of(result).writeTo(runDir);
+        HtmlReport.of(result).withTimeline(timeline).writeTo(runDir);
         if (!registered.isEmpty()) {
             tracked.linkPrompts(registered);
         }

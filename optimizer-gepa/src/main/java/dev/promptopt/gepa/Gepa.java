@@ -31,6 +31,13 @@ import java.util.Optional;
  *     .run();
  * }</pre>
  *
+ * <p>Beyond the paper: {@link GepaOptions#parallelProposals(int) parallelProposals(k)} keeps up to k proposals in
+ * flight at once (same candidates for the same seed and model answers, whatever the thread timing; events carry
+ * the proposal number as their iteration, so overlapping proposals show), and
+ * {@link GepaOptions#frontier(GepaOptions.Frontier) frontier} / {@link GepaOptions#objectives objectives} keep
+ * Pareto fronts across scorers and the prompt's length; the result's {@code objectiveFront} detail lists the
+ * candidates no other beats on every objective.
+ *
  * <p>Instances are immutable and thread-safe; one instance may run several optimizations.
  */
 public final class Gepa implements Optimizer {

@@ -5,11 +5,16 @@ import dev.promptopt.LanguageModel;
 import dev.promptopt.Secrets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
  * GEPA's options, immutable: every setter returns a changed copy, so a base configuration can be shared
@@ -56,6 +61,31 @@ public final class GepaOptions {
         IMPROVEMENT_OR_EQUAL
     }
 
+    /**
+     * What a Pareto front is kept over (the reference's {@code frontier_type}). An objective is a scorer (its
+     * mean value over the validation set) or one of the optional {@link Objective}s.
+     */
+    public enum Frontier {
+        /** One front per validation example, over the aggregated score (default, the paper's). */
+        INSTANCE,
+        /** One front per objective, over its mean on the validation set. */
+        OBJECTIVE,
+        /** The instance fronts and the objective fronts together. */
+        HYBRID,
+        /** One front per (validation example, objective) pair. */
+        CARTESIAN
+    }
+
+    /** Objectives besides the scorers, for a front across quality and size. */
+    public enum Objective {
+        /**
+         * The candidate's prompts, fewer tokens is better (an estimate: words and punctuation marks). A child
+         * that ties its parent on the minibatch and is shorter is accepted, and among candidates of equal
+         * validation score the shorter is the best.
+         */
+        PROMPT_TOKENS
+    }
+
     private LanguageModel reflectionModel;
     private String reflectionModelUri;
     private Long maxMetricCalls;
@@ -75,6 +105,10 @@ public final class GepaOptions {
     private boolean merge;
     private int maxMerges = 5;
     private String reflectionTemplate;
+    private int parallelProposals = 1;
+    private Executor proposalExecutor;
+    private Frontier frontier = Frontier.INSTANCE;
+    private EnumSet<Objective> objectives = EnumSet.noneOf(Objective.class);
 
     GepaOptions() {
     }
@@ -99,6 +133,10 @@ public final class GepaOptions {
         merge = o.merge;
         maxMerges = o.maxMerges;
         reflectionTemplate = o.reflectionTemplate;
+        parallelProposals = o.parallelProposals;
+        proposalExecutor = o.proposalExecutor;
+        frontier = o.frontier;
+        objectives = o.objectives.clone();
     }
 
     /** The reference defaults; the same as {@link Gepa#options()}. */
@@ -293,6 +331,66 @@ public final class GepaOptions {
     // ---- getters ----
 
     /** The model given as an object, if any (a URI is resolved by {@link Gepa}). */
+    /**
+     * Up to {@code k} proposals (reflective or merge) in flight at once, each from a parent drawn from the
+     * front as it stood when the proposal started, with its own minibatch; all share the run's concurrency
+     * limit, budget and cache. Proposals are folded into the pool in proposal order, and proposal n starts
+     * once proposal n - k is folded, so the same seed and model answers give the same run whatever the
+     * thread timing. {@code 1} (default) is the sequential algorithm of the paper.
+     */
+    public GepaOptions parallelProposals(int k) {
+        if (k < 1 || k > 64) {
+            throw new IllegalArgumentException("parallelProposals must be between 1 and 64, found " + k);
+        }
+        GepaOptions c = new GepaOptions(this);
+        c.parallelProposals = k;
+        return c;
+    }
+
+    /**
+     * Where proposals run when {@link #parallelProposals(int)} is above 1 (one task per proposal; a task
+     * blocks on its evaluations). Default: a virtual thread per proposal when the runtime has them, else a
+     * daemon thread pool. Tests pass their own to control the order in which proposals progress.
+     */
+    public GepaOptions proposalExecutor(Executor executor) {
+        GepaOptions c = new GepaOptions(this);
+        c.proposalExecutor = Objects.requireNonNull(executor, "proposalExecutor");
+        return c;
+    }
+
+    /** What the Pareto fronts are kept over; default {@link Frontier#INSTANCE}. */
+    public GepaOptions frontier(Frontier frontier) {
+        GepaOptions c = new GepaOptions(this);
+        c.frontier = Objects.requireNonNull(frontier, "frontier");
+        return c;
+    }
+
+    /** Objectives besides the scorers (replaces earlier ones); none by default. */
+    public GepaOptions objectives(Objective... objectives) {
+        GepaOptions c = new GepaOptions(this);
+        c.objectives = EnumSet.noneOf(Objective.class);
+        for (Objective o : objectives) {
+            c.objectives.add(Objects.requireNonNull(o, "objective"));
+        }
+        return c;
+    }
+
+    public int parallelProposals() {
+        return parallelProposals;
+    }
+
+    public Optional<Executor> proposalExecutor() {
+        return Optional.ofNullable(proposalExecutor);
+    }
+
+    public Frontier frontier() {
+        return frontier;
+    }
+
+    public Set<Objective> objectives() {
+        return java.util.Collections.unmodifiableSet(objectives.clone());
+    }
+
     public Optional<LanguageModel> reflectionModel() {
         return Optional.ofNullable(reflectionModel);
     }
@@ -413,6 +511,17 @@ public final class GepaOptions {
             m.put("maxMerges", maxMerges);
         }
         m.put("customReflectionTemplate", reflectionTemplate != null);
+        if (parallelProposals != 1) {
+            m.put("parallelProposals", parallelProposals);
+        }
+        if (frontier != Frontier.INSTANCE) {
+            m.put("frontier", frontier.name().toLowerCase(Locale.ROOT));
+        }
+        if (!objectives.isEmpty()) {
+            List<String> names = new ArrayList<>();
+            objectives.forEach(o -> names.add(o.name().toLowerCase(Locale.ROOT)));
+            m.put("objectives", names);
+        }
         return m;
     }
 

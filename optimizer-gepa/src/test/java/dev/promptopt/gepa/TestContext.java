@@ -26,7 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A single-threaded stand-in for the engine's context: evaluates with a predict function and scorers,
+ * A stand-in for the engine's context (thread-safe by one lock, so parallel proposals can share it): evaluates with a predict function and scorers,
  * caches (candidate, example) pairs, enforces a metric call budget before each batch, and checkpoints by
  * writing the optimizer state to JSON and reading it back on resume, so serialization bugs show. A run can
  * be "killed" by throwing from checkpoint number k (after it was saved) or from the evaluator after the
@@ -134,7 +134,7 @@ final class TestContext implements OptimizationContext {
     }
 
     @Override
-    public Optional<StopReason> stopReason() {
+    public synchronized Optional<StopReason> stopReason() {
         if (budget.maxMetricCalls() != null && metricCalls >= budget.maxMetricCalls()) {
             return Optional.of(new StopReason(StopReason.Kind.METRIC_CALLS,
                     "metric call budget of " + budget.maxMetricCalls() + " spent (" + metricCalls + " used)"));
@@ -143,7 +143,7 @@ final class TestContext implements OptimizationContext {
     }
 
     @Override
-    public void emit(OptimizationEvent event) {
+    public synchronized void emit(OptimizationEvent event) {
         events.add(event);
     }
 
@@ -153,7 +153,7 @@ final class TestContext implements OptimizationContext {
     }
 
     @Override
-    public void checkpoint(Object optimizerState) {
+    public synchronized void checkpoint(Object optimizerState) {
         String json;
         try {
             json = MAPPER.writeValueAsString(optimizerState);
@@ -186,6 +186,12 @@ final class TestContext implements OptimizationContext {
     private final Evaluator evaluator = new Evaluator() {
         @Override
         public EvaluationBatch evaluate(PromptSet candidate, List<Example> examples) {
+            synchronized (TestContext.this) {
+                return evaluateLocked(candidate, examples);
+            }
+        }
+
+        private EvaluationBatch evaluateLocked(PromptSet candidate, List<Example> examples) {
             if (budget.maxMetricCalls() != null && metricCalls >= budget.maxMetricCalls()) {
                 throw new OptimizationStoppedException(stopReason().orElseThrow());
             }
@@ -220,7 +226,9 @@ final class TestContext implements OptimizationContext {
 
         @Override
         public long metricCallsUsed() {
-            return metricCalls;
+            synchronized (TestContext.this) {
+                return metricCalls;
+            }
         }
     };
 

@@ -50,10 +50,12 @@ public final class HtmlReport {
 
     private final OptimizationResult result;
     private final String title;
+    private final Timeline timeline;
 
-    private HtmlReport(OptimizationResult result, String title) {
+    private HtmlReport(OptimizationResult result, String title, Timeline timeline) {
         this.result = result;
         this.title = title;
+        this.timeline = timeline;
     }
 
     /** A report of one run, titled after its prompts and run id. */
@@ -61,12 +63,20 @@ public final class HtmlReport {
         Objects.requireNonNull(result, "result");
         Set<String> names = result.bestTemplates().names();
         String what = names.isEmpty() ? "prompt optimization" : String.join(", ", names);
-        return new HtmlReport(result, "Optimization of " + what + " (run " + result.runId() + ")");
+        return new HtmlReport(result, "Optimization of " + what + " (run " + result.runId() + ")", null);
     }
 
     /** The same report under another title. */
     public HtmlReport withTitle(String title) {
-        return new HtmlReport(result, Objects.requireNonNull(title, "title"));
+        return new HtmlReport(result, Objects.requireNonNull(title, "title"), timeline);
+    }
+
+    /**
+     * The same report with the run's {@link Timeline} (a listener registered with the run): adds the score
+     * against wall time and the proposals in flight over time.
+     */
+    public HtmlReport withTimeline(Timeline timeline) {
+        return new HtmlReport(result, title, Objects.requireNonNull(timeline, "timeline"));
     }
 
     /** The whole page: a standalone HTML document. */
@@ -87,6 +97,16 @@ public final class HtmlReport {
         summary(sb);
         sb.append("<h2>Score versus metric calls</h2>\n");
         sb.append(ScoreChart.svg(result));
+        if (timeline != null) {
+            double total = Math.max(timeline.seconds(), result.duration().toNanos() / 1e9);
+            sb.append("<h2>Score versus wall time</h2>\n");
+            sb.append(ScoreChart.svgByTime(result, timeline.acceptedAt(), total));
+            sb.append("<h2>Proposals in flight</h2>\n");
+            sb.append("<p>Each bar is one proposal (optimizer iteration), from its start to its last event; at most ")
+                    .append(timeline.maxInFlight()).append(" were in flight at once.</p>\n");
+            sb.append("<div class=\"po-scroll\">").append(ScoreChart.proposalsSvg(timeline.proposals(), total))
+                    .append("</div>\n");
+        }
         sb.append("<h2>Seed versus best prompt</h2>\n");
         promptDiffs(sb);
         sb.append("<h2>Scores per scorer</h2>\n");

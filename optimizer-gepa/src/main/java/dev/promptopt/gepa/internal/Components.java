@@ -24,6 +24,25 @@ public final class Components {
         return List.of(names.get(i));
     }
 
+    /**
+     * The components a proposal from {@code parent} will rewrite, without moving the pointer:
+     * {@code ahead} proposals from the same parent are already in flight and will move it first.
+     */
+    public static List<String> peek(GepaOptions.ComponentSelection selection, GepaState.Candidate parent,
+                                    List<String> names, int ahead) {
+        if (selection == GepaOptions.ComponentSelection.ALL) {
+            return List.copyOf(names);
+        }
+        return List.of(names.get(Math.floorMod(parent.nextComponent + ahead, names.size())));
+    }
+
+    /** Moves the parent's round robin pointer once a proposal from it was folded (as {@link #choose} does). */
+    public static void advance(GepaOptions.ComponentSelection selection, GepaState.Candidate parent, List<String> names) {
+        if (selection == GepaOptions.ComponentSelection.ROUND_ROBIN) {
+            parent.nextComponent = (Math.floorMod(parent.nextComponent, names.size()) + 1) % names.size();
+        }
+    }
+
     /** A child's round robin pointer: the furthest of its parents', so it does not revisit what they just did. */
     public static int inheritedPointer(List<GepaState.Candidate> candidates, List<Integer> parents) {
         int max = 0;

@@ -25,14 +25,34 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One GEPA run: the loop of reference/gepa.md over a {@link GepaState}. Every step that spends calls
- * (an evaluation batch or a reflection call) is followed by a checkpoint, and every decision already
- * taken (parent, minibatch, reflection output) is kept in {@link GepaState.Pending}, so a resumed run
- * continues at the step where it stopped and repeats at most the calls that were in flight when it died.
+ * One GEPA run: the loop of reference/gepa.md over a {@link GepaState}, with up to
+ * {@link GepaOptions#parallelProposals() k} proposals in flight.
+ *
+ * <p>Determinism: a proposal's random choices (merge or reflection, parent, minibatch, components) are drawn
+ * when it starts, on the run's thread, from the state as it stood after folding every earlier proposal up to
+ * number n - k; proposals are folded into the pool strictly in proposal order. What a proposal does between
+ * start and fold depends only on those choices and on the model's answers, so the same seed and answers give
+ * the same candidates whatever the thread timing. With k = 1 this is the sequential algorithm.
+ *
+ * <p>Resume: every step that spends calls (an evaluation batch or a reflection call) is followed by a
+ * checkpoint of the whole state, in-flight proposals included, and every decision already taken is kept in
+ * the proposal's {@link GepaState.Pending}, so a resumed run continues each pending proposal at the step
+ * where it stopped and repeats at most the calls that were in flight when it died.
+ *
+ * <p>Threads: shared state (the pool, the RNG, the in-flight proposals) is read and written only under one
+ * lock; model calls and evaluations happen outside it.
  */
 public final class GepaRun {
     private static final Logger log = LoggerFactory.getLogger(GepaRun.class);
@@ -58,10 +78,23 @@ public final class GepaRun {
     private final Map<String, Example> trainById = new LinkedHashMap<>();
     private final Map<String, Example> valById = new LinkedHashMap<>();
     private final String template;
+    private final int parallel;
+    private final Object lock = new Object();
+    /** Proposal number -> its task, for proposals running on the executor. */
+    private final Map<Integer, CompletableFuture<Void>> tasks = new ConcurrentHashMap<>();
+    /** Set when the run ends while proposals are still running: they stop at their next step. */
+    private volatile boolean abandon;
+    /** Proposals dropped as stale while in flight: they stop at their next step. */
+    private final java.util.Set<Integer> dropped = ConcurrentHashMap.newKeySet();
+    /** The first failure of a proposal that is not a stop: the run ends with it. */
+    private Throwable fatal;
+    /** The reason key of the last rejection counted (for the fold's bookkeeping). */
+    private String lastRejectionKey;
+    private Executor executor;
+    private ExecutorService ownExecutor;
     private GepaState state;
-    /** Failed reflection calls in a row in this process (a resume after a fix starts again at 0). */
+    /** Failed reflection calls in a row in this process (a resume after a fix starts again at 0); under the lock. */
     private int reflectionFailuresInARow;
-    private String lastReflectionError;
 
     public GepaRun(OptimizationContext ctx, GepaOptions options, LanguageModel reflector) {
         this.ctx = ctx;
@@ -72,6 +105,14 @@ public final class GepaRun {
         ctx.trainData().forEach(e -> trainById.put(e.id(), e));
         ctx.validationData().forEach(e -> valById.put(e.id(), e));
         this.template = options.reflectionTemplate().orElse(Reflection.DEFAULT_TEMPLATE);
+        this.parallel = options.parallelProposals();
+    }
+
+    /** Thrown inside a proposal's task when the run no longer wants it. */
+    private static final class Abandoned extends RuntimeException {
+        Abandoned() {
+            super("proposal abandoned", null, false, false);
+        }
     }
 
     public OptimizerOutcome run() {
@@ -81,43 +122,256 @@ public final class GepaRun {
             state.seed = ctx.randomSeed();
             state.validationIds = new ArrayList<>(valById.keySet());
         } else {
-            log.info("GEPA resuming at iteration {} after step '{}' with {} candidates", state.iteration,
-                    state.lastStep, state.candidates.size());
+            if (state.pending != null) { // a checkpoint of the sequential layout
+                state.inFlight.add(0, state.pending);
+                state.pending = null;
+            }
+            if (state.inFlight == null) {
+                state.inFlight = new ArrayList<>();
+            }
+            log.info("GEPA resuming at iteration {} after step '{}' with {} candidates and {} proposals in flight",
+                    state.iteration, state.lastStep, state.candidates.size(), state.inFlight.size());
         }
-        StopReason stop;
+        StopReason stop = null;
         try {
             if (state.candidates.isEmpty()) {
                 validateSeed();
             }
+            List<GepaState.Pending> toStart = new ArrayList<>(state.inFlight);
+            boolean complete = false;
             while (true) {
-                if (state.pending == null) {
-                    stop = ownStopCondition();
-                    if (stop == null) {
+                synchronized (lock) {
+                    while (stop == null && state.inFlight.size() < parallel) {
+                        StopReason own = ownStopCondition();
+                        if (own != null) {
+                            stop = own;
+                            complete = true;
+                            break;
+                        }
                         stop = ctx.stopReason().orElse(null);
+                        if (stop == null) {
+                            toStart.add(launch());
+                        }
                     }
-                    if (stop != null) {
-                        break;
-                    }
-                    state.iteration++;
-                    state.pending = new GepaState.Pending();
-                    state.pending.iteration = state.iteration;
-                    state.pending.metricCallsAtStart = ctx.evaluator().metricCallsUsed();
-                    ctx.emit(new OptimizationEvent.IterationStarted(state.iteration));
                 }
-                double bestBefore = bestScore();
-                String step = iterate(state.pending);
-                state.iterationsWithoutImprovement = bestScore() > bestBefore ? 0 : state.iterationsWithoutImprovement + 1;
-                state.stalledIterations = ctx.evaluator().metricCallsUsed() > state.pending.metricCallsAtStart
-                        ? 0 : state.stalledIterations + 1;
-                state.pending = null;
-                checkpoint(step);
+                for (GepaState.Pending p : toStart) {
+                    start(p);
+                }
+                toStart.clear();
+                if (complete) {
+                    dropInFlight();
+                    break;
+                }
+                if (state.inFlight.isEmpty()) {
+                    break;
+                }
+                GepaState.Pending head = state.inFlight.get(0);
+                RuntimeException failure = await(head);
+                if (failure instanceof OptimizationStoppedException e) {
+                    stop = e.reason();
+                    abandon = true;
+                    awaitAll();
+                    if (parallel > 1) {
+                        synchronized (lock) { // keep what the other proposals finished before they stopped
+                            abandon = false;
+                            checkpoint("stopped");
+                            abandon = true;
+                        }
+                    }
+                    break;
+                }
+                if (failure != null) {
+                    abandon = true;
+                    awaitAll();
+                    synchronized (lock) {
+                        if (fatal instanceof Error err) {
+                            throw err;
+                        }
+                        throw fatal instanceof RuntimeException re ? re : failure;
+                    }
+                }
+                synchronized (lock) {
+                    fold(head);
+                }
             }
         } catch (OptimizationStoppedException e) {
             stop = e.reason();
+        } finally {
+            if (!tasks.isEmpty()) { // proposals dropped as stale may still be returning
+                abandon = true;
+                awaitAll();
+            }
+            if (ownExecutor != null) {
+                ownExecutor.shutdown();
+            }
         }
         log.info("GEPA stopped: {} ({} iterations, {} candidates, {} metric calls)", stop.description(),
                 state.iteration, state.candidates.size(), ctx.evaluator().metricCallsUsed());
         return outcome(stop);
+    }
+
+    // ---------------------------------------------------------------- scheduling
+
+    /** Starts the next proposal: draws its choices from the current state. Holds the lock. */
+    private GepaState.Pending launch() {
+        state.iteration++;
+        GepaState.Pending p = new GepaState.Pending();
+        p.iteration = state.iteration;
+        p.metricCallsAtStart = ctx.evaluator().metricCallsUsed();
+        ctx.emit(new OptimizationEvent.IterationStarted(p.iteration));
+        int mergesInFlight = 0;
+        for (GepaState.Pending q : state.inFlight) {
+            if (q.merge != null) {
+                mergesInFlight++;
+            }
+        }
+        if (options.merge() && state.mergesDue - mergesInFlight > 0 && state.lastIterationFoundNew
+                && state.mergesAttempted + mergesInFlight < options.maxMerges()) {
+            Merge.Proposal proposal = Merge.propose(state, rng);
+            if (proposal != null) {
+                p.merge = new GepaState.MergeStep();
+                p.merge.first = proposal.first();
+                p.merge.second = proposal.second();
+                p.merge.ancestor = proposal.ancestor();
+                p.merge.merged = proposal.merged();
+                p.merge.subsampleIds = Merge.subsample(state.candidates.get(proposal.first()).validationScores,
+                        state.candidates.get(proposal.second()).validationScores, state.validationIds, rng);
+            }
+        }
+        state.lastIterationFoundNew = false;
+        p.mergeDecided = true;
+        if (p.merge == null) {
+            p.parent = Pareto.select(options.candidateSelection(), state, options, rng);
+            p.minibatchIds = Minibatches.next(state.sampler, new ArrayList<>(trainById.keySet()),
+                    options.reflectionMinibatchSize(), rng);
+            int sameParentInFlight = 0;
+            for (GepaState.Pending q : state.inFlight) {
+                if (q.merge == null && q.parent.equals(p.parent)) {
+                    sameParentInFlight++;
+                }
+            }
+            p.components = Components.peek(options.componentSelection(), state.candidates.get(p.parent), promptNames,
+                    sameParentInFlight);
+        }
+        state.inFlight.add(p);
+        return p;
+    }
+
+    /** Hands a proposal to the executor; with k = 1 it runs on the run's thread when awaited. */
+    private void start(GepaState.Pending p) {
+        if (parallel == 1) {
+            return;
+        }
+        if (executor == null) {
+            executor = options.proposalExecutor().orElseGet(() -> ownExecutor = newExecutor());
+        }
+        tasks.put(p.iteration, CompletableFuture.runAsync(() -> {
+            try {
+                advance(p);
+            } catch (Abandoned | OptimizationStoppedException e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
+                synchronized (lock) {
+                    if (fatal == null) {
+                        fatal = e;
+                    }
+                }
+                abandon = true;
+                throw e;
+            }
+        }, executor));
+    }
+
+    /** Waits for a proposal to reach its end; returns what stopped it, or null when it is ready to fold. */
+    private RuntimeException await(GepaState.Pending p) {
+        try {
+            CompletableFuture<Void> task = tasks.remove(p.iteration);
+            if (task == null) {
+                advance(p);
+            } else {
+                task.join();
+            }
+            return null;
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            return cause instanceof RuntimeException re ? re : e;
+        } catch (OptimizationStoppedException e) {
+            return e;
+        }
+    }
+
+    /** Waits for every running proposal to return (they stop at their next step once {@link #abandon} is set). */
+    private void awaitAll() {
+        for (CompletableFuture<Void> task : new ArrayList<>(tasks.values())) {
+            try {
+                task.join();
+            } catch (CompletionException e) {
+                log.debug("proposal ended while the run stopped: {}", e.getCause().toString());
+            }
+        }
+        tasks.clear();
+    }
+
+    /** The run is complete: proposals still running are dropped, once they have returned. */
+    private void dropInFlight() {
+        abandon = true;
+        awaitAll();
+        synchronized (lock) {
+            if (!state.inFlight.isEmpty()) {
+                log.debug("dropping {} proposals in flight: the run is complete", state.inFlight.size());
+                state.inFlight.clear();
+                abandon = false;
+                checkpoint("complete");
+            }
+        }
+    }
+
+    private static ExecutorService newExecutor() {
+        try {
+            return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+        } catch (ReflectiveOperationException e) {
+            AtomicInteger n = new AtomicInteger();
+            ThreadFactory tf = r -> {
+                Thread t = new Thread(r, "promptopt-gepa-proposal-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            };
+            return Executors.newCachedThreadPool(tf);
+        }
+    }
+
+    private void checkAbandoned(GepaState.Pending p) {
+        if (abandon || dropped.contains(p.iteration)) {
+            throw new Abandoned();
+        }
+    }
+
+    /**
+     * Once a fold changed the pool, proposals in flight whose parent has left the Pareto front would at best
+     * improve on a candidate the search has moved past: they are dropped (at the fold, so the decision does
+     * not depend on timing) and their slots go to proposals from the new front. Holds the lock.
+     */
+    private void dropStale(GepaState.Pending folded) {
+        List<GepaState.Candidate> cs = state.candidates;
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < cs.size(); i++) {
+            all.add(i);
+        }
+        java.util.Set<Integer> front = Pareto.frequencies(
+                Pareto.fronts(cs, all, options.frontier(), state.validationIds), Pareto.aggregates(cs)).keySet();
+        for (GepaState.Pending q : new ArrayList<>(state.inFlight)) {
+            if (q != folded && q.merge == null && !front.contains(q.parent)) {
+                state.inFlight.remove(q);
+                dropped.add(q.iteration);
+                state.proposalsDropped++;
+                ctx.emit(new OptimizationEvent.CandidateRejected(q.iteration,
+                        "stale: its parent " + q.parent + " left the Pareto front while the proposal was in flight"));
+                log.debug("iteration {}: dropped, parent {} left the front", q.iteration, q.parent);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- steps
@@ -125,132 +379,178 @@ public final class GepaRun {
     private void validateSeed() {
         EvaluationBatch batch = ctx.evaluator().evaluate(ctx.seed(), ctx.validationData().examples());
         emitEvaluated(0, "validation", batch);
-        GepaState.Candidate seed = addCandidate(GepaState.toData(ctx.seed()), List.of(), "seed", batch);
-        ctx.emit(new OptimizationEvent.CandidateAccepted(0, 0, List.of(), seed.score, true));
-        checkpoint("seed-validation");
+        synchronized (lock) {
+            GepaState.Candidate seed = addCandidate(GepaState.toData(ctx.seed()), List.of(), "seed",
+                    validation(batch, ctx.seed()), 0);
+            ctx.emit(new OptimizationEvent.CandidateAccepted(0, 0, List.of(), seed.score, true));
+            checkpoint("seed-validation");
+        }
     }
 
-    /** Runs (or continues) one iteration; returns the name of its last step. */
-    private String iterate(GepaState.Pending p) {
-        if (!p.mergeDecided) {
-            if (options.merge() && state.mergesDue > 0 && state.lastIterationFoundNew
-                    && state.mergesAttempted < options.maxMerges()) {
-                Merge.Proposal proposal = Merge.propose(state, rng);
-                if (proposal != null) {
-                    p.merge = new GepaState.MergeStep();
-                    p.merge.first = proposal.first();
-                    p.merge.second = proposal.second();
-                    p.merge.ancestor = proposal.ancestor();
-                    p.merge.merged = proposal.merged();
-                    p.merge.subsampleIds = Merge.subsample(state.candidates.get(proposal.first()).validationScores,
-                            state.candidates.get(proposal.second()).validationScores, state.validationIds, rng);
+    /** Runs a proposal from where it stopped to the point where it can be folded. */
+    private void advance(GepaState.Pending p) {
+        if (p.merge != null) {
+            mergeSteps(p, p.merge);
+        } else {
+            reflectiveSteps(p);
+        }
+        if (parallel > 1) {
+            synchronized (lock) {
+                if (!p.done) {
+                    p.done = true;
+                    checkpoint("proposal-done");
                 }
             }
-            state.lastIterationFoundNew = false;
-            p.mergeDecided = true;
         }
-        if (p.merge != null) {
-            return mergeStep(p, p.merge);
-        }
-        return reflectiveStep(p);
     }
 
-    private String reflectiveStep(GepaState.Pending p) {
-        if (p.parent == null) {
-            p.parent = Pareto.select(options.candidateSelection(), state, options, rng);
-            p.minibatchIds = Minibatches.next(state.sampler, new ArrayList<>(trainById.keySet()),
-                    options.reflectionMinibatchSize(), rng);
+    private void reflectiveSteps(GepaState.Pending p) {
+        GepaState.Candidate parent;
+        synchronized (lock) {
+            parent = state.candidates.get(p.parent);
         }
-        GepaState.Candidate parent = state.candidates.get(p.parent);
         if (p.parentScores == null) {
+            checkAbandoned(p);
             EvaluationBatch batch = ctx.evaluator().evaluate(parent.toPromptSet(), examples(p.minibatchIds, trainById));
             emitEvaluated(p.iteration, "minibatch", batch);
-            p.parentScores = batch.scoresById(); // a failure is not a score: failed examples are left out
-            parent.trainEvaluated.addAll(p.parentScores.keySet());
-            p.reflectionExamples = new ArrayList<>();
-            for (ExampleResult r : batch.results()) {
-                if (!r.failed()) {
-                    p.reflectionExamples.add(Reflection.record(r));
+            synchronized (lock) {
+                p.metricCalls += batch.metricCalls();
+                p.parentScores = batch.scoresById(); // a failure is not a score: failed examples are left out
+                p.reflectionExamples = new ArrayList<>();
+                for (ExampleResult r : batch.results()) {
+                    if (!r.failed()) {
+                        p.reflectionExamples.add(Reflection.record(r));
+                    }
                 }
+                if (p.parentScores.isEmpty()) {
+                    p.skipped = true;
+                    reject(p, "evaluation_failed", "every minibatch call of the parent failed: "
+                            + batch.failures().get(0).error());
+                    log.debug("iteration {}: parent {} could not be scored on its minibatch", p.iteration, p.parent);
+                } else if (options.skipPerfectScore() && allAtLeast(p.parentScores, options.perfectScore())) {
+                    p.skipped = true;
+                    log.debug("iteration {}: parent {} is perfect on its minibatch, skipping", p.iteration, p.parent);
+                } else {
+                    p.reflectionOutputs = new TreeMap<>();
+                }
+                checkpoint("minibatch");
             }
-            if (p.parentScores.isEmpty()) {
-                p.skipped = true;
-                reject(p, "evaluation_failed", "every minibatch call of the parent failed: " + batch.failures().get(0).error());
-                log.debug("iteration {}: parent {} could not be scored on its minibatch", p.iteration, p.parent);
-            } else if (options.skipPerfectScore() && allAtLeast(p.parentScores, options.perfectScore())) {
-                p.skipped = true;
-                state.skippedPerfect++;
-                log.debug("iteration {}: parent {} is perfect on its minibatch, skipping", p.iteration, p.parent);
-            } else {
-                p.components = Components.choose(options.componentSelection(), parent, promptNames);
-                p.reflectionOutputs = new TreeMap<>();
-            }
-            checkpoint("minibatch");
         }
         if (p.skipped) {
-            return p.rejected != null ? "rejected" : "skipped";
+            return;
         }
         if (p.child == null && p.rejected == null) {
             for (String component : p.components) {
                 if (!p.reflectionOutputs.containsKey(component)) {
+                    checkAbandoned(p);
                     stopIfBudgetSpent(p.minibatchIds.size());
-                    String answer = reflect(parent.toPromptSet().get(component), p.reflectionExamples);
-                    if (answer == null) {
-                        reject(p, "reflection_failed", "the reflection model '" + reflector.name() + "' failed: "
-                                + lastReflectionError);
-                        checkpoint("reflection");
-                        return "rejected";
+                    String output = reflect(p, parent.toPromptSet().get(component), p.reflectionExamples);
+                    if (output == null) {
+                        synchronized (lock) {
+                            reject(p, "reflection_failed", "the reflection model '" + reflector.name() + "' failed: "
+                                    + p.rejectedBecause);
+                            checkpoint("reflection");
+                        }
+                        return;
                     }
-                    p.reflectionOutputs.put(component, answer);
-                    checkpoint("reflection");
+                    synchronized (lock) {
+                        p.reflectionOutputs.put(component, output);
+                        checkpoint("reflection");
+                    }
                 }
             }
-            buildChild(p, parent);
+            synchronized (lock) {
+                buildChild(p, parent);
+            }
         }
         if (p.rejected != null) {
-            return "rejected";
+            return;
         }
         PromptSet child = GepaState.toPromptSet(p.child);
         if (p.childScores == null) {
+            checkAbandoned(p);
             EvaluationBatch batch = ctx.evaluator().evaluate(child, examples(p.minibatchIds, trainById));
             emitEvaluated(p.iteration, "minibatch", batch);
-            p.childScores = batch.scoresById();
-            checkpoint("child-minibatch");
+            synchronized (lock) {
+                p.metricCalls += batch.metricCalls();
+                p.childScores = batch.scoresById();
+                checkpoint("child-minibatch");
+            }
         }
         // Compare on the examples both were scored on: a failed call is no score for either side.
         List<String> common = new ArrayList<>(p.parentScores.keySet());
         common.retainAll(p.childScores.keySet());
         if (common.isEmpty()) {
-            reject(p, "evaluation_failed", "the child could not be scored on any example of its minibatch");
-            return "rejected";
+            synchronized (lock) {
+                reject(p, "evaluation_failed", "the child could not be scored on any example of its minibatch");
+            }
+            return;
         }
         double before = sumOn(p.parentScores, common);
         double after = sumOn(p.childScores, common);
-        if (!accepts(options.acceptance(), before, after)) {
-            reject(p, "not_better", String.format(Locale.ROOT,
-                    "minibatch score %.4g is not %s the parent's %.4g", after,
-                    options.acceptance() == GepaOptions.Acceptance.STRICT_IMPROVEMENT ? "above" : "at least", before));
-            return "rejected";
+        if (!accepts(options.acceptance(), before, after) && !shorterAtEqualScore(before, after, parent, p.child)) {
+            synchronized (lock) {
+                p.rejected = "not_better";
+                p.rejectedBecause = String.format(Locale.ROOT, "minibatch score %.4g is not %s the parent's %.4g",
+                        after, options.acceptance() == GepaOptions.Acceptance.STRICT_IMPROVEMENT ? "above" : "at least",
+                        before);
+            }
+            return;
         }
-        EvaluationBatch full = validateOrReport(p, child, p.child, List.of(p.parent), before, after);
-        emitEvaluated(p.iteration, "validation", full);
-        double bestBefore = bestScore();
-        List<Integer> parents = List.of(p.parent);
-        GepaState.Candidate added = addCandidate(p.child, parents, "reflection", full);
-        added.trainEvaluated.addAll(p.childScores.keySet());
-        state.proposalsAccepted++;
-        state.lastIterationFoundNew = true;
-        if (options.merge() && state.mergesAttempted + state.mergesDue < options.maxMerges()) {
-            state.mergesDue++;
-        }
-        ctx.emit(new OptimizationEvent.CandidateAccepted(p.iteration, state.candidates.size() - 1, parents,
-                added.score, added.score > bestBefore));
-        log.info("iteration {}: candidate {} from {} accepted, validation score {}", p.iteration,
-                state.candidates.size() - 1, p.parent, added.score);
-        return "validation";
+        validate(p, child, List.of(p.parent), before, after);
     }
 
-    /** Reads the reflection outputs into a child, or rejects the proposal with the reason. */
+    /** With the prompt-length objective, a child that ties its parent and is shorter is an improvement. */
+    private boolean shorterAtEqualScore(double before, double after, GepaState.Candidate parent,
+                                        Map<String, GepaState.TemplateData> child) {
+        return options.objectives().contains(GepaOptions.Objective.PROMPT_TOKENS) && after == before
+                && Objectives.promptTokens(GepaState.toPromptSet(child)) < Objectives.promptTokens(parent.toPromptSet());
+    }
+
+    /**
+     * The full validation of an accepted proposal. When the budget cannot cover it, the proposal is reported
+     * (a {@code CandidateRejected} event with reason {@code unvalidated}, and {@code unvalidatedCandidates} in
+     * the result's details) before the run stops, instead of vanishing.
+     */
+    private void validate(GepaState.Pending p, PromptSet candidate, List<Integer> parents, double parentMinibatch,
+                          double childMinibatch) {
+        if (p.validation != null) {
+            return;
+        }
+        checkAbandoned(p);
+        EvaluationBatch full;
+        try {
+            full = ctx.evaluator().evaluate(candidate, ctx.validationData().examples());
+        } catch (OptimizationStoppedException stop) {
+            Map<String, Object> u = new LinkedHashMap<>();
+            u.put("iteration", p.iteration);
+            u.put("parents", List.copyOf(parents));
+            if (!Double.isNaN(parentMinibatch)) {
+                u.put("parentMinibatchScore", parentMinibatch);
+            }
+            u.put("minibatchScore", childMinibatch);
+            Map<String, String> texts = new TreeMap<>();
+            candidate.asMap().forEach((name, t) -> texts.put(name, t.optimizableText()));
+            u.put("templates", texts);
+            u.put("reason", stop.reason().description());
+            String why = "unvalidated: accepted on its minibatch (" + String.format(Locale.ROOT, "%.4g", childMinibatch)
+                    + ") but not validated: " + stop.reason().description();
+            synchronized (lock) {
+                state.unvalidated.add(u);
+                ctx.emit(new OptimizationEvent.CandidateRejected(p.iteration, why));
+                log.warn("iteration {}: {}", p.iteration, why);
+                checkpoint("unvalidated");
+            }
+            throw stop;
+        }
+        emitEvaluated(p.iteration, "validation", full);
+        synchronized (lock) {
+            p.metricCalls += full.metricCalls();
+            p.validation = validation(full, candidate);
+        }
+    }
+
+    /** Reads the reflection outputs into a child, or rejects the proposal with the reason. Holds the lock. */
     private void buildChild(GepaState.Pending p, GepaState.Candidate parent) {
         PromptSet parentSet = parent.toPromptSet();
         PromptSet child = parentSet;
@@ -273,62 +573,167 @@ public final class GepaRun {
             return;
         }
         Map<String, GepaState.TemplateData> data = GepaState.toData(child);
-        for (GepaState.Candidate c : state.candidates) {
-            if (Merge.sameTemplates(c.templates, data)) {
-                reject(p, "duplicate", "the proposal equals an existing candidate");
-                return;
-            }
+        if (isExisting(data)) {
+            reject(p, "duplicate", "the proposal equals an existing candidate");
+            return;
         }
         p.child = data;
         ctx.emit(new OptimizationEvent.CandidateProposed(p.iteration, List.of(p.parent), "reflection", child));
     }
 
-    private String mergeStep(GepaState.Pending p, GepaState.MergeStep m) {
+    private boolean isExisting(Map<String, GepaState.TemplateData> data) {
+        for (GepaState.Candidate c : state.candidates) {
+            if (Merge.sameTemplates(c.templates, data)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void mergeSteps(GepaState.Pending p, GepaState.MergeStep m) {
         PromptSet merged = GepaState.toPromptSet(m.merged);
-        List<Integer> parents = List.of(m.first, m.second);
         if (m.mergedScores == null) {
-            ctx.emit(new OptimizationEvent.CandidateProposed(p.iteration, parents, "merge", merged));
+            checkAbandoned(p);
+            synchronized (lock) {
+                ctx.emit(new OptimizationEvent.CandidateProposed(p.iteration, List.of(m.first, m.second), "merge", merged));
+            }
             EvaluationBatch batch = ctx.evaluator().evaluate(merged, examples(m.subsampleIds, valById));
             emitEvaluated(p.iteration, "merge", batch);
-            m.mergedScores = batch.scoresById();
+            synchronized (lock) {
+                p.metricCalls += batch.metricCalls();
+                m.mergedScores = batch.scoresById();
+                List<String> scored = new ArrayList<>(m.mergedScores.keySet()); // failed calls are no score: compare
+                scored.retainAll(state.candidates.get(m.first).validationScores.keySet()); // on the ids all three hold
+                scored.retainAll(state.candidates.get(m.second).validationScores.keySet());
+                double mergedSum = sumOn(m.mergedScores, scored);
+                double parentBest = Math.max(sumOn(state.candidates.get(m.first).validationScores, scored),
+                        sumOn(state.candidates.get(m.second).validationScores, scored));
+                m.accepted = !scored.isEmpty() && mergedSum >= parentBest;
+                if (!m.accepted) {
+                    p.rejected = "merge_not_better";
+                    p.rejectedBecause = String.format(Locale.ROOT,
+                            "merge of %d and %d: subsample score %.4g is below the better parent's %.4g",
+                            m.first, m.second, mergedSum, parentBest);
+                }
+                checkpoint("merge");
+            }
+        }
+        if (m.accepted) {
+            validate(p, merged, List.of(m.first, m.second), Double.NaN, sum(m.mergedScores));
+        }
+    }
+
+    /** Folds a finished proposal into the pool, in proposal order. Holds the lock. */
+    private void fold(GepaState.Pending p) {
+        double bestBefore = bestScore();
+        String step;
+        if (p.merge != null) {
+            GepaState.MergeStep m = p.merge;
+            List<Integer> parents = List.of(m.first, m.second);
             state.mergesAttempted++;
             state.mergesDue--;
-            List<String> scored = new ArrayList<>(m.mergedScores.keySet()); // failed calls are no score: compare
-            scored.retainAll(state.candidates.get(m.first).validationScores.keySet()); // on the ids all three hold
-            scored.retainAll(state.candidates.get(m.second).validationScores.keySet());
-            double mergedSum = sumOn(m.mergedScores, scored);
-            double parentBest = Math.max(sumOn(state.candidates.get(m.first).validationScores, scored),
-                    sumOn(state.candidates.get(m.second).validationScores, scored));
-            m.accepted = !scored.isEmpty() && mergedSum >= parentBest;
-            if (!m.accepted) {
-                state.proposalsRejected++;
-                state.rejectionReasons.merge("merge_not_better", 1, Integer::sum);
-                ctx.emit(new OptimizationEvent.CandidateRejected(p.iteration, String.format(Locale.ROOT,
-                        "merge of %d and %d: subsample score %.4g is below the better parent's %.4g",
-                        m.first, m.second, mergedSum, parentBest)));
+            if (isExisting(m.merged)) {
+                countRejection(p.iteration, "duplicate", "duplicate: ", "the merge equals a candidate added meanwhile");
+                step = "merge";
+            } else if (!m.accepted) {
+                countRejection(p.iteration, "merge_not_better", null, p.rejectedBecause);
+                step = "merge";
+            } else {
+                GepaState.Candidate added = addCandidate(m.merged, parents, "merge", p.validation, p.iteration);
+                state.mergesAccepted++;
+                ctx.emit(new OptimizationEvent.CandidateAccepted(p.iteration, state.candidates.size() - 1, parents,
+                        added.score, added.score > bestBefore));
+                log.info("iteration {}: merge of {} and {} accepted as candidate {}, validation score {}", p.iteration,
+                        m.first, m.second, state.candidates.size() - 1, added.score);
+                step = "merge-validation";
             }
-            checkpoint("merge");
+        } else if (p.skipped && p.rejected != null) { // the parent could not be scored on its minibatch
+            countRejection(p.iteration, p.rejected, p.rejected + ": ", p.rejectedBecause);
+            step = "rejected";
+        } else if (p.skipped) {
+            state.candidates.get(p.parent).trainEvaluated.addAll(p.parentScores.keySet());
+            state.skippedPerfect++;
+            step = "skipped";
+        } else {
+            GepaState.Candidate parent = state.candidates.get(p.parent);
+            parent.trainEvaluated.addAll(p.parentScores.keySet());
+            Components.advance(options.componentSelection(), parent, promptNames);
+            if (p.child != null && isExisting(p.child)) {
+                // Caught here or when the child was built, depending on timing: the same verdict either way.
+                countRejection(p.iteration, "duplicate", "duplicate: ", "the proposal equals an existing candidate");
+                step = "rejected";
+            } else if (p.rejected != null) {
+                countRejection(p.iteration, p.rejected, p.rejected + ": ", p.rejectedBecause);
+                step = "rejected";
+            } else {
+                List<Integer> parents = List.of(p.parent);
+                GepaState.Candidate added = addCandidate(p.child, parents, "reflection", p.validation, p.iteration);
+                added.trainEvaluated.addAll(p.childScores.keySet());
+                state.proposalsAccepted++;
+                state.lastIterationFoundNew = true;
+                if (options.merge() && state.mergesAttempted + state.mergesDue < options.maxMerges()) {
+                    state.mergesDue++;
+                }
+                ctx.emit(new OptimizationEvent.CandidateAccepted(p.iteration, state.candidates.size() - 1, parents,
+                        added.score, added.score > bestBefore));
+                log.info("iteration {}: candidate {} from {} accepted, validation score {}", p.iteration,
+                        state.candidates.size() - 1, p.parent, added.score);
+                step = "validation";
+            }
         }
-        if (!m.accepted) {
-            return "merge";
+        state.iterationsWithoutImprovement = bestScore() > bestBefore ? 0 : state.iterationsWithoutImprovement + 1;
+        boolean spent = parallel == 1 ? p.metricCalls > 0 : foldEvaluatedPairs(p, step);
+        state.stalledIterations = spent ? 0 : state.stalledIterations + 1;
+        state.inFlight.remove(p);
+        if (parallel > 1 && ("validation".equals(step) || "merge-validation".equals(step))) {
+            dropStale(p);
         }
-        EvaluationBatch full = validateOrReport(p, merged, m.merged, parents, Double.NaN, sum(m.mergedScores));
-        emitEvaluated(p.iteration, "validation", full);
-        double bestBefore = bestScore();
-        GepaState.Candidate added = addCandidate(m.merged, parents, "merge", full);
-        state.mergesAccepted++;
-        ctx.emit(new OptimizationEvent.CandidateAccepted(p.iteration, state.candidates.size() - 1, parents,
-                added.score, added.score > bestBefore));
-        log.info("iteration {}: merge of {} and {} accepted as candidate {}, validation score {}", p.iteration,
-                m.first, m.second, state.candidates.size() - 1, added.score);
-        return "merge-validation";
+        checkpoint(step);
     }
 
     /**
-     * Asks the reflection model; null when the call failed (after the model client's retries): that gives up
-     * this proposal, not the run, unless {@value #REFLECTION_FAILURE_LIMIT} calls in a row failed.
+     * With proposals in parallel, which of two proposals paid for a shared (candidate, example) pair depends
+     * on timing; whether a pair is new at its fold does not. Records the pairs of a folded proposal and says
+     * whether any was new. A child found to be a duplicate counts as if caught before its evaluation.
      */
-    private String reflect(PromptTemplate current, List<GepaState.ReflectionExample> examples) {
+    private boolean foldEvaluatedPairs(GepaState.Pending p, String step) {
+        int before = state.evaluatedPairs.size();
+        if (p.merge != null) {
+            GepaState.MergeStep m = p.merge;
+            if (m.mergedScores != null) {
+                addPairs(m.merged, m.subsampleIds);
+            }
+            if ("merge-validation".equals(step)) {
+                addPairs(m.merged, state.validationIds);
+            }
+        } else {
+            if (p.parentScores != null) {
+                addPairs(state.candidates.get(p.parent).templates, p.minibatchIds);
+            }
+            boolean duplicate = p.child != null && "rejected".equals(step) && "duplicate".equals(lastRejectionKey);
+            if (p.childScores != null && !duplicate) {
+                addPairs(p.child, p.minibatchIds);
+            }
+            if ("validation".equals(step)) {
+                addPairs(p.child, state.validationIds);
+            }
+        }
+        return state.evaluatedPairs.size() > before;
+    }
+
+    private void addPairs(Map<String, GepaState.TemplateData> candidate, List<String> ids) {
+        String key = Merge.fingerprint(candidate);
+        for (String id : ids) {
+            state.evaluatedPairs.add(key + "/" + id);
+        }
+    }
+
+    /**
+     * Asks the reflection model; null when the call failed (after the model client's retries), with the error in
+     * the proposal's {@code rejectedBecause}: that gives up this proposal, not the run, unless
+     * {@value #REFLECTION_FAILURE_LIMIT} calls in a row failed.
+     */
+    private String reflect(GepaState.Pending p, PromptTemplate current, List<GepaState.ReflectionExample> examples) {
         Map<String, Map<String, Object>> inputs = new LinkedHashMap<>();
         for (GepaState.ReflectionExample e : examples) {
             inputs.put(e.exampleId, trainById.get(e.exampleId).inputs());
@@ -336,67 +741,52 @@ public final class GepaRun {
         String prompt = Reflection.prompt(template, current.optimizableText(), Reflection.renderExamples(examples, inputs));
         try {
             String text = reflector.chat(List.of(ChatMessage.user(prompt))).text();
-            reflectionFailuresInARow = 0;
+            synchronized (lock) {
+                reflectionFailuresInARow = 0;
+            }
             return text;
         } catch (ModelException e) {
-            reflectionFailuresInARow++;
             String error = Secrets.redact(e.getMessage()); // it may be checkpointed, logged and shown
-            lastReflectionError = error;
-            log.warn("reflection call failed ({} in a row): {}", reflectionFailuresInARow, error);
-            if (reflectionFailuresInARow >= REFLECTION_FAILURE_LIMIT) {
-                checkpoint("reflection-failed");
-                throw new SystemicFailureException("the run stopped: the reflection model '" + reflector.name()
-                        + "' failed " + reflectionFailuresInARow + " times in a row; last error: " + error
-                        + ". The checkpoint is intact: fix the cause and resume the run.", Secrets.redacted(e));
+            synchronized (lock) {
+                reflectionFailuresInARow++;
+                p.rejectedBecause = error;
+                log.warn("reflection call failed ({} in a row): {}", reflectionFailuresInARow, error);
+                if (reflectionFailuresInARow >= REFLECTION_FAILURE_LIMIT) {
+                    checkpoint("reflection-failed");
+                    throw new SystemicFailureException("the run stopped: the reflection model '" + reflector.name()
+                            + "' failed " + reflectionFailuresInARow + " times in a row; last error: " + error
+                            + ". The checkpoint is intact: fix the cause and resume the run.", Secrets.redacted(e));
+                }
             }
             return null;
         }
     }
 
-    /**
-     * The full validation of an accepted proposal. When the budget cannot cover it, the proposal is reported
-     * (a {@code CandidateRejected} event with reason {@code unvalidated}, and {@code unvalidatedCandidates} in
-     * the result's details) before the run stops, instead of vanishing.
-     */
-    private EvaluationBatch validateOrReport(GepaState.Pending p, PromptSet candidate,
-                                             Map<String, GepaState.TemplateData> templates, List<Integer> parents,
-                                             double parentMinibatch, double childMinibatch) {
-        try {
-            return ctx.evaluator().evaluate(candidate, ctx.validationData().examples());
-        } catch (OptimizationStoppedException stop) {
-            Map<String, Object> u = new LinkedHashMap<>();
-            u.put("iteration", p.iteration);
-            u.put("parents", List.copyOf(parents));
-            if (!Double.isNaN(parentMinibatch)) {
-                u.put("parentMinibatchScore", parentMinibatch);
-            }
-            u.put("minibatchScore", childMinibatch);
-            Map<String, String> texts = new TreeMap<>();
-            candidate.asMap().forEach((name, t) -> texts.put(name, t.optimizableText()));
-            u.put("templates", texts);
-            u.put("reason", stop.reason().description());
-            state.unvalidated.add(u);
-            String why = "unvalidated: accepted on its minibatch (" + String.format(Locale.ROOT, "%.4g", childMinibatch)
-                    + ") but not validated: " + stop.reason().description();
-            ctx.emit(new OptimizationEvent.CandidateRejected(p.iteration, why));
-            log.warn("iteration {}: {}", p.iteration, why);
-            checkpoint("unvalidated");
-            throw stop;
-        }
-    }
-
     // ---------------------------------------------------------------- bookkeeping
 
+    /** A full validation as the state keeps it, with every objective's value per example. */
+    private GepaState.Validation validation(EvaluationBatch batch, PromptSet candidate) {
+        GepaState.Validation v = new GepaState.Validation();
+        v.scores = batch.scoresById();
+        v.mean = batch.mean();
+        v.objectives = Objectives.perExample(batch, candidate, options.objectives());
+        v.metricCallsAfter = ctx.evaluator().metricCallsUsed();
+        return v;
+    }
+
+    /** Adds a validated candidate to the pool and the per-instance fronts. Holds the lock. */
     private GepaState.Candidate addCandidate(Map<String, GepaState.TemplateData> templates, List<Integer> parents,
-                                             String origin, EvaluationBatch batch) {
+                                             String origin, GepaState.Validation v, int iteration) {
         GepaState.Candidate c = new GepaState.Candidate();
         c.templates = new TreeMap<>(templates);
         c.parents = new ArrayList<>(parents);
         c.origin = origin;
-        c.validationScores = batch.scoresById();
-        c.score = batch.mean();
-        c.foundAtMetricCall = ctx.evaluator().metricCallsUsed();
-        c.foundAtIteration = state.iteration;
+        c.validationScores = new LinkedHashMap<>(v.scores);
+        c.score = v.mean;
+        c.foundAtMetricCall = v.metricCallsAfter;
+        c.foundAtIteration = iteration;
+        c.validationObjectiveScores = new LinkedHashMap<>(v.objectives);
+        c.objectiveScores = Objectives.means(v.objectives);
         c.nextComponent = Components.inheritedPointer(state.candidates, parents);
         int index = state.candidates.size();
         state.candidates.add(c);
@@ -413,12 +803,19 @@ public final class GepaRun {
         return c;
     }
 
-    private void reject(GepaState.Pending p, String key, String reason) {
+    /** Marks a proposal rejected; it is counted when folded. */
+    private static void reject(GepaState.Pending p, String key, String reason) {
         p.rejected = key;
+        p.rejectedBecause = reason;
+    }
+
+    /** Counts a rejection and tells the listeners. Holds the lock. */
+    private void countRejection(int iteration, String key, String prefix, String reason) {
+        lastRejectionKey = key;
         state.proposalsRejected++;
         state.rejectionReasons.merge(key, 1, Integer::sum);
-        ctx.emit(new OptimizationEvent.CandidateRejected(p.iteration, key + ": " + reason));
-        log.debug("iteration {}: proposal rejected ({}: {})", p.iteration, key, reason);
+        ctx.emit(new OptimizationEvent.CandidateRejected(iteration, prefix == null ? reason : prefix + reason));
+        log.debug("iteration {}: proposal rejected ({}: {})", iteration, key, reason);
     }
 
     private StopReason ownStopCondition() {
@@ -441,7 +838,7 @@ public final class GepaRun {
                 || state.stalledIterations >= STALL_LIMIT && !unevaluatedMinibatchesLeft()) {
             return StopReason.completed("no new evaluation in the last " + state.stalledIterations
                     + " iterations: no proposal led to a new evaluation (rejected proposals so far: "
-                    + state.rejectionReasons + ")");
+                    + new TreeMap<>(state.rejectionReasons) + ")");
         }
         return null;
     }
@@ -463,9 +860,11 @@ public final class GepaRun {
                 List<Integer> top = new ArrayList<>(all);
                 top.sort(java.util.Comparator.<Integer>comparingDouble(c -> -agg[c]).thenComparingInt(c -> c));
                 top = top.subList(0, Math.min(options.topK(), top.size()));
-                yield Pareto.frequencies(Pareto.fronts(state.candidates, top, state.validationIds), agg).keySet();
+                yield Pareto.frequencies(Pareto.fronts(state.candidates, top, options.frontier(), state.validationIds),
+                        agg).keySet();
             }
-            default -> Pareto.frequencies(Pareto.fronts(state.candidates, all, state.validationIds), agg).keySet();
+            default -> Pareto.frequencies(Pareto.fronts(state.candidates, all, options.frontier(), state.validationIds),
+                    agg).keySet();
         };
         for (int c : selectable) {
             if (!state.candidates.get(c).trainEvaluated.containsAll(trainById.keySet())) {
@@ -475,10 +874,7 @@ public final class GepaRun {
         return false;
     }
 
-    /**
-     * Reflection calls are not batches the evaluator can refuse, so check before paying for one whose child
-     * could not even be scored on its minibatch.
-     */
+    /** Reflection calls are not batches the evaluator can refuse, so check before paying for one that cannot be used. */
     private void stopIfBudgetSpent(int childCalls) {
         StopReason reason = ctx.stopReason().orElse(null);
         Long max = ctx.budget().maxMetricCalls();
@@ -492,14 +888,29 @@ public final class GepaRun {
         }
     }
 
+    /** Saves the state. Holds the lock; skipped once the run has given up its proposals in flight. */
     private void checkpoint(String step) {
+        if (abandon) {
+            return;
+        }
         state.lastStep = step;
-        ctx.checkpoint(state);
+        try {
+            ctx.checkpoint(state);
+        } catch (RuntimeException | Error e) {
+            abandon = true; // nothing may be saved after a checkpoint that failed (or a process that died)
+            throw e;
+        }
     }
 
     private void emitEvaluated(int iteration, String phase, EvaluationBatch batch) {
-        ctx.emit(new OptimizationEvent.CandidateEvaluated(iteration, phase, batch.results().size(), batch.mean(),
-                ctx.evaluator().metricCallsUsed()));
+        synchronized (lock) {
+            ctx.emit(new OptimizationEvent.CandidateEvaluated(iteration, phase, batch.results().size(), batch.mean(),
+                    ctx.evaluator().metricCallsUsed()));
+        }
+    }
+
+    private int objectiveCount() {
+        return state.candidates.isEmpty() ? 0 : state.candidates.get(0).objectiveScores.size();
     }
 
     private double bestScore() {
@@ -570,12 +981,22 @@ public final class GepaRun {
         details.put("skippedPerfectMinibatches", state.skippedPerfect);
         details.put("mergesAttempted", state.mergesAttempted);
         details.put("mergesAccepted", state.mergesAccepted);
+        if (parallel > 1) {
+            details.put("proposalsDropped", state.proposalsDropped);
+        }
         details.put("metricCalls", ctx.evaluator().metricCallsUsed());
         details.put("unvalidatedCandidates", List.copyOf(state.unvalidated));
         details.put("seed", state.seed);
         Map<String, List<Integer>> front = new LinkedHashMap<>();
         state.bestCandidatesByInstance.forEach((k, v) -> front.put(k, List.copyOf(v)));
         details.put("paretoFront", front);
+        if (options.frontier() != GepaOptions.Frontier.INSTANCE || !options.objectives().isEmpty()
+                || objectiveCount() > 1) {
+            details.put("objectiveFront", Objectives.front(state.candidates));
+        }
+        if (parallel > 1) {
+            details.put("parallelProposals", parallel);
+        }
         details.put("options", options.describe());
         return new OptimizerOutcome(best, records, bestIndex, stop, details);
     }

@@ -34,6 +34,8 @@ public final class GepaState {
     public int proposalsAccepted;
     public int proposalsRejected;
     public int skippedPerfect;
+    /** Proposals dropped while in flight because their parent left the front (parallel proposals only). */
+    public int proposalsDropped;
     /** Reason key -> count (e.g. {@code not_better}, {@code unclosed_fence}). */
     public Map<String, Integer> rejectionReasons = new TreeMap<>();
     public int iterationsWithoutImprovement;
@@ -58,8 +60,18 @@ public final class GepaState {
      */
     public List<Map<String, Object>> unvalidated = new ArrayList<>();
 
-    /** The iteration in progress, or null between iterations. */
+    /**
+     * The iteration in progress, or null between iterations. Read from checkpoints of the sequential layout
+     * only: a restored run moves it into {@link #inFlight}.
+     */
     public Pending pending;
+    /**
+     * With parallel proposals: (candidate fingerprint / example id) pairs evaluated by folded proposals, so
+     * whether a proposal spent a new evaluation does not depend on which proposal happened to pay for it.
+     */
+    public java.util.Set<String> evaluatedPairs = new java.util.TreeSet<>();
+    /** Proposals started and not yet folded into the pool, by ascending proposal number (= iteration). */
+    public List<Pending> inFlight = new ArrayList<>();
 
     /** One kept candidate. */
     public static final class Candidate {
@@ -73,6 +85,10 @@ public final class GepaState {
         /** Round robin: index (into the sorted prompt names) of the prompt this candidate rewrites next. */
         public int nextComponent;
         public int foundAtIteration;
+        /** Objective -> mean over the validation set (each scorer, plus the optional objectives; higher is better). */
+        public Map<String, Double> objectiveScores = new TreeMap<>();
+        /** Validation id -> objective -> value, for the cartesian front. */
+        public Map<String, Map<String, Double>> validationObjectiveScores = new LinkedHashMap<>();
         /** Train example ids this candidate has been scored on (as a parent): the stall stop waits for all. */
         public java.util.Set<String> trainEvaluated = new java.util.TreeSet<>();
 
@@ -153,6 +169,22 @@ public final class GepaState {
         public Map<String, Double> childScores;
         /** Set when this iteration's proposal was rejected (the reason key). */
         public String rejected;
+        /** The rejection's explanation, for the event sent when the proposal is folded. */
+        public String rejectedBecause;
+        /** The child's (or merged candidate's) full validation, once it passed the minibatch. */
+        public Validation validation;
+        /** Metric calls this proposal's own batches spent (cache hits excluded). */
+        public long metricCalls;
+        /** Set when the proposal ran to its end and waits to be folded into the pool. */
+        public boolean done;
+    }
+
+    /** A candidate's full validation, kept until the proposal is folded. */
+    public static final class Validation {
+        public Map<String, Double> scores = new LinkedHashMap<>();
+        public Map<String, Map<String, Double>> objectives = new LinkedHashMap<>();
+        public double mean;
+        public long metricCallsAfter;
     }
 
     /** A merge being tried. */

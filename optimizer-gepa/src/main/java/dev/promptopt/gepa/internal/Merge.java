@@ -205,6 +205,27 @@ public final class Merge {
         return false;
     }
 
+    /** A short, stable identity of a candidate's templates (SHA-256 of their text, 16 hex digits). */
+    public static String fingerprint(Map<String, GepaState.TemplateData> templates) {
+        StringBuilder sb = new StringBuilder();
+        new TreeMap<>(templates).forEach((name, t) -> {
+            sb.append(name).append('\u0000').append(t.kind).append('\u0000');
+            if (t.messages != null) {
+                t.messages.forEach(m -> sb.append(m.role).append('\u0001').append(m.content).append('\u0002'));
+            } else {
+                sb.append(t.text);
+            }
+            sb.append('\u0003');
+        });
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this runtime", e);
+        }
+    }
+
     static boolean sameTemplates(Map<String, GepaState.TemplateData> a, Map<String, GepaState.TemplateData> b) {
         if (!a.keySet().equals(b.keySet())) {
             return false;

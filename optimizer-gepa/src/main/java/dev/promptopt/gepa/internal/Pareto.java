@@ -51,6 +51,61 @@ public final class Pareto {
     }
 
     /**
+     * The fronts of a frontier type (the reference's {@code frontier_type}): per validation id (instance),
+     * per objective over its validation mean (objective), both (hybrid), or per (validation id, objective)
+     * pair (cartesian). Keys are prefixed by kind so the hybrid's two families never collide.
+     */
+    public static Map<String, List<Integer>> fronts(List<GepaState.Candidate> candidates, Collection<Integer> among,
+                                                    GepaOptions.Frontier type, List<String> ids) {
+        if (type == GepaOptions.Frontier.INSTANCE) {
+            return fronts(candidates, among, ids);
+        }
+        Map<String, List<Integer>> out = new LinkedHashMap<>();
+        if (type == GepaOptions.Frontier.HYBRID) {
+            fronts(candidates, among, ids).forEach((k, v) -> out.put("instance:" + k, v));
+        }
+        if (type == GepaOptions.Frontier.OBJECTIVE || type == GepaOptions.Frontier.HYBRID) {
+            out.putAll(bestPerKey(candidates, among, c -> prefixed("objective:", c.objectiveScores)));
+        }
+        if (type == GepaOptions.Frontier.CARTESIAN) {
+            out.putAll(bestPerKey(candidates, among, c -> {
+                Map<String, Double> m = new LinkedHashMap<>();
+                c.validationObjectiveScores.forEach((id, objectives) ->
+                        objectives.forEach((o, v) -> m.put("cell:" + id + "|" + o, v)));
+                return m;
+            }));
+        }
+        return out;
+    }
+
+    private static Map<String, Double> prefixed(String prefix, Map<String, Double> m) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(prefix + k, v));
+        return out;
+    }
+
+    /** Per key, the candidates at the best value (keys in first-seen order, candidates ascending). */
+    private static Map<String, List<Integer>> bestPerKey(List<GepaState.Candidate> candidates, Collection<Integer> among,
+                                                         java.util.function.Function<GepaState.Candidate, Map<String, Double>> values) {
+        Map<String, Double> best = new LinkedHashMap<>();
+        Map<String, List<Integer>> at = new LinkedHashMap<>();
+        for (int c : new TreeSet<>(among)) {
+            for (Map.Entry<String, Double> e : values.apply(candidates.get(c)).entrySet()) {
+                Double b = best.get(e.getKey());
+                if (b == null || e.getValue() > b) {
+                    best.put(e.getKey(), e.getValue());
+                    at.put(e.getKey(), new ArrayList<>(List.of(c)));
+                } else if (e.getValue().doubleValue() == b) {
+                    at.get(e.getKey()).add(c);
+                }
+            }
+        }
+        Map<String, List<Integer>> out = new LinkedHashMap<>();
+        at.forEach((k, v) -> out.put(k, List.copyOf(v)));
+        return out;
+    }
+
+    /**
      * The candidates to drop: lowest aggregate first, a candidate is dominated when every front it is on
      * also holds another candidate that is still kept. Repeats until nothing changes.
      */
@@ -148,6 +203,14 @@ public final class Pareto {
         int best = 0;
         for (int i = 1; i < cs.size(); i++) {
             double d = cs.get(i).score - cs.get(best).score;
+            if (d == 0) {
+                // with the prompt-length objective, of two equal scores the shorter prompt is the better
+                Double li = cs.get(i).objectiveScores.get(Objectives.PROMPT_TOKENS);
+                Double lb = cs.get(best).objectiveScores.get(Objectives.PROMPT_TOKENS);
+                if (li != null && lb != null && !li.equals(lb)) {
+                    d = li - lb;
+                }
+            }
             if (d > 0 || (d == 0 && coverage.getOrDefault(i, 0) > coverage.getOrDefault(best, 0))) {
                 best = i;
             }
@@ -175,11 +238,11 @@ public final class Pareto {
                 List<Integer> top = new ArrayList<>(all);
                 top.sort(Comparator.<Integer>comparingDouble(c -> -agg[c]).thenComparingInt(c -> c));
                 top = top.subList(0, Math.min(options.topK(), top.size()));
-                return sample(frequencies(fronts(cs, top, state.validationIds), agg), rng);
+                return sample(frequencies(fronts(cs, top, options.frontier(), state.validationIds), agg), rng);
             }
             case PARETO:
             default:
-                return sample(frequencies(fronts(cs, all, state.validationIds), agg), rng);
+                return sample(frequencies(fronts(cs, all, options.frontier(), state.validationIds), agg), rng);
         }
     }
 }

@@ -1,0 +1,216 @@
+package dev.promptopt.gepa;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.promptopt.CandidateRecord;
+import dev.promptopt.OptimizationEvent;
+import dev.promptopt.OptimizerOutcome;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Parallel proposals: whatever order the proposals progress in, the run keeps the same candidates, and a
+ * run killed with several proposals pending resumes each where it stopped.
+ */
+class GepaParallelTest {
+    private static final long SEED = 11;
+
+    /** What must not depend on thread timing: the pool as candidates (metric call stamps left out). */
+    record Kept(Map<String, String> templates, List<Integer> parents, String origin, double score,
+                Map<String, Double> validationScores) {
+        static List<Kept> of(OptimizerOutcome out) {
+            List<Kept> kept = new ArrayList<>();
+            for (CandidateRecord c : out.candidates()) {
+                Map<String, String> t = new java.util.TreeMap<>();
+                c.templates().asMap().forEach((k, v) -> t.put(k, v.text()));
+                kept.add(new Kept(t, c.parents(), c.origin(), c.score(), c.validationScores()));
+            }
+            return kept;
+        }
+    }
+
+    private static final class Setup {
+        final RuleWorld.Target target = new RuleWorld.Target(0);
+        final RuleWorld.Reflector reflector = new RuleWorld.Reflector(1, 1);
+        final TestContext ctx = RuleWorld.context(RuleWorld.twoPrompts(), target, 5000, SEED);
+
+        Gepa gepa(int k, Executor executor) {
+            return new Gepa(Gepa.options().merge(true).reflectionModel(reflector).parallelProposals(k)
+                    .proposalExecutor(executor));
+        }
+
+        int modelCalls() {
+            return target.calls.get() + reflector.calls.get();
+        }
+    }
+
+    private static OptimizerOutcome run(Setup s, int k, OrderedExecutor.Order order, long orderSeed) {
+        try (OrderedExecutor ex = new OrderedExecutor(order, orderSeed)) {
+            return s.gepa(k, ex).optimize(s.ctx);
+        }
+    }
+
+    @Test
+    void fourProposalsInFlightGiveTheSameRunWhateverOrderTheyProgressIn() {
+        Setup first = new Setup();
+        OptimizerOutcome expected = run(first, 4, OrderedExecutor.Order.FIFO, 0);
+        assertThat(expected.candidates().size()).isGreaterThan(3);
+        assertThat((Integer) expected.details().get("mergesAttempted")).isPositive();
+        assertThat(proposalsOverlapped(first.ctx.events)).as("proposals overlap in the events").isTrue();
+
+        List<OptimizerOutcome> others = new ArrayList<>();
+        others.add(run(new Setup(), 4, OrderedExecutor.Order.LIFO, 0));
+        for (long seed = 1; seed <= 6; seed++) {
+            others.add(run(new Setup(), 4, OrderedExecutor.Order.RANDOM, seed));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            Setup s = new Setup();
+            others.add(s.gepa(4, pool).optimize(s.ctx));
+        } finally {
+            pool.shutdownNow();
+        }
+        for (OptimizerOutcome o : others) {
+            assertThat(Kept.of(o)).isEqualTo(Kept.of(expected));
+            assertThat(o.bestIndex()).isEqualTo(expected.bestIndex());
+            assertThat(o.stopReason()).isEqualTo(expected.stopReason());
+            assertThat(o.details().get("iterations")).isEqualTo(expected.details().get("iterations"));
+            assertThat(o.details().get("rejectionReasons")).isEqualTo(expected.details().get("rejectionReasons"));
+        }
+    }
+
+    @Test
+    void oneProposalInFlightThroughTheExecutorIsTheSequentialRun() {
+        Setup sequential = new Setup();
+        OptimizerOutcome expected = new Gepa(Gepa.options().merge(true).reflectionModel(sequential.reflector))
+                .optimize(sequential.ctx);
+        Setup viaExecutor = new Setup();
+        OptimizerOutcome got = run(viaExecutor, 1, OrderedExecutor.Order.RANDOM, 3);
+        assertThat(got.candidates()).isEqualTo(expected.candidates());
+        assertThat(got.details()).isEqualTo(expected.details());
+        assertThat(viaExecutor.modelCalls()).isEqualTo(sequential.modelCalls());
+    }
+
+    @Test
+    void aRunKilledWithSeveralProposalsPendingResumesEachWhereItStopped() throws Exception {
+        Setup whole = new Setup();
+        OptimizerOutcome expected = run(whole, 4, OrderedExecutor.Order.FIFO, 0);
+        int checkpoints = whole.ctx.checkpointSteps.size();
+
+        int killsWithSeveralPending = 0;
+        // the last checkpoints depend on how far the proposals dropped at the end got: kill before those
+        for (int k = 2; k <= checkpoints * 2 / 3; k += Math.max(1, checkpoints / 12)) {
+            Setup r = new Setup();
+            r.ctx.killAtCheckpoint = k;
+            assertThatThrownBy(() -> run(r, 4, OrderedExecutor.Order.FIFO, 0)).isInstanceOf(TestContext.Killed.class);
+            int beforeKill = r.modelCalls();
+            JsonNode saved = TestContext.MAPPER.readTree(r.ctx.lastSaved.stateJson());
+            if (saved.get("inFlight").size() > 1) {
+                killsWithSeveralPending++;
+            }
+            OptimizerOutcome afterResume;
+            try (OrderedExecutor ex = new OrderedExecutor(OrderedExecutor.Order.RANDOM, k)) {
+                afterResume = r.gepa(4, ex).optimize(r.ctx.resumed());
+            }
+            String as = "killed after checkpoint " + k + " (" + whole.ctx.checkpointSteps.get(k - 1) + ")";
+            assertThat(Kept.of(afterResume)).as(as).isEqualTo(Kept.of(expected));
+            assertThat(afterResume.bestIndex()).as(as).isEqualTo(expected.bestIndex());
+            assertThat(afterResume.stopReason()).as(as).isEqualTo(expected.stopReason());
+            // Each proposal is checkpointed after every step, so the resumed run repeats no finished step. What
+            // the two runs may differ by is how far proposals got before being dropped (stale, or at the end),
+            // which depends on timing: at most one proposal's calls (2 minibatches of 3, 8 validations, 2
+            // reflections) per dropped proposal and per slot.
+            int dropped = (Integer) expected.details().get("proposalsDropped") + (Integer) afterResume.details()
+                    .get("proposalsDropped") + 2 * 4;
+            int slack = dropped * (2 * 3 + 8 + 2);
+            assertThat(r.modelCalls()).as(as).isBetween(whole.modelCalls() - slack, whole.modelCalls() + slack);
+            assertThat(beforeKill).as(as).isPositive();
+        }
+        assertThat(killsWithSeveralPending).isGreaterThan(3);
+    }
+
+    @Test
+    void aBudgetSpentWithProposalsInFlightEndsTheRunWithTheBudgetAsReasonAndASavedState() throws Exception {
+        RuleWorld.Target target = new RuleWorld.Target(0);
+        TestContext ctx = RuleWorld.context(RuleWorld.twoPrompts(), target, 60, SEED);
+        OptimizerOutcome out;
+        try (OrderedExecutor ex = new OrderedExecutor(OrderedExecutor.Order.RANDOM, 2)) {
+            out = new Gepa(Gepa.options().reflectionModel(new RuleWorld.Reflector(1, 1)).parallelProposals(4)
+                    .proposalExecutor(ex)).optimize(ctx);
+        }
+        assertThat(out.stopReason().kind()).isEqualTo(dev.promptopt.StopReason.Kind.METRIC_CALLS);
+        // each proposal checks the budget before its own batch: at most one batch (8) per proposal in flight over
+        assertThat(ctx.metricCalls()).isLessThanOrEqualTo(60 + 4 * 8);
+        JsonNode saved = TestContext.MAPPER.readTree(ctx.lastSaved.stateJson());
+        // the stop is seen either inside a proposal's batch ("stopped": the others' finished steps are saved) or
+        // before the next proposal starts, the ones in flight then finishing and folding: timing decides which
+        assertThat(saved.get("lastStep").asText()).isIn("stopped", "validation", "rejected", "skipped", "unvalidated");
+        assertThat(saved.get("candidates").size()).isEqualTo(out.candidates().size());
+    }
+
+    @Test
+    void aReflectionThatFailsAfterItsRetriesGivesUpOnlyItsProposal() {
+        RuleWorld.Reflector good = new RuleWorld.Reflector(1);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        dev.promptopt.LanguageModel flaky = new dev.promptopt.LanguageModel() {
+            @Override
+            public String name() {
+                return "scripted:/flaky";
+            }
+
+            @Override
+            public dev.promptopt.ModelResponse chat(List<dev.promptopt.ChatMessage> messages) {
+                if (calls.incrementAndGet() == 1) { // proposal 1's reflection (FIFO: it runs first)
+                    throw dev.promptopt.ModelException.retriable("HTTP 503 after 5 attempts");
+                }
+                return good.chat(messages);
+            }
+        };
+        TestContext ctx = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 2000, SEED);
+        OptimizerOutcome out;
+        try (OrderedExecutor ex = new OrderedExecutor(OrderedExecutor.Order.FIFO, 0)) {
+            out = new Gepa(Gepa.options().reflectionModel(flaky).parallelProposals(3).proposalExecutor(ex)).optimize(ctx);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Integer> reasons = (Map<String, Integer>) out.details().get("rejectionReasons");
+        assertThat(reasons).containsEntry("reflection_failed", 1);
+        assertThat(ctx.events).anyMatch(e -> e instanceof dev.promptopt.OptimizationEvent.CandidateRejected r
+                && r.iteration() == 1 && r.reason().startsWith("reflection_failed"));
+        assertThat(out.candidates().get(out.bestIndex()).score()).isEqualTo(1.0);
+    }
+
+    @Test
+    void parallelProposalsOutsideOneToSixtyFourFailNamingTheValue() {
+        assertThatThrownBy(() -> Gepa.options().parallelProposals(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("parallelProposals").hasMessageContaining("found 0");
+        assertThatThrownBy(() -> Gepa.options().parallelProposals(65)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("found 65");
+        assertThat(Gepa.options().parallelProposals(4).describe()).containsEntry("parallelProposals", 4);
+        assertThat(Gepa.options().describe()).doesNotContainKey("parallelProposals");
+    }
+
+    private static boolean proposalsOverlapped(List<OptimizationEvent> events) {
+        Set<Integer> open = new HashSet<>();
+        boolean overlapped = false;
+        for (OptimizationEvent e : events) {
+            if (e instanceof OptimizationEvent.IterationStarted s) {
+                open.add(s.iteration());
+                overlapped |= open.size() > 1;
+            } else if (e instanceof OptimizationEvent.CandidateAccepted a) {
+                open.remove(a.iteration());
+            } else if (e instanceof OptimizationEvent.CandidateRejected r) {
+                open.remove(r.iteration());
+            }
+        }
+        return overlapped;
+    }
+}
