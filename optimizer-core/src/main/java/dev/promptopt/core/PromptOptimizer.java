@@ -27,12 +27,13 @@ import dev.promptopt.StopReason;
 import dev.promptopt.TrackedRun;
 import dev.promptopt.core.cost.UsageMeter;
 import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.internal.RunLock;
 import dev.promptopt.core.internal.engine.EvaluationEngine;
 import dev.promptopt.core.internal.engine.Fingerprints;
+import dev.promptopt.core.internal.engine.Listeners;
 import dev.promptopt.core.internal.engine.ResultJournal;
 import dev.promptopt.core.internal.engine.ResultRecords;
 import dev.promptopt.core.internal.engine.RunCheckpoint;
-import dev.promptopt.core.internal.engine.Listeners;
 import dev.promptopt.core.internal.engine.RunContext;
 import dev.promptopt.core.internal.engine.SetupChecks;
 import dev.promptopt.core.internal.engine.StopConditions;
@@ -132,10 +133,18 @@ public final class PromptOptimizer {
      * Runs the optimization to its end (or its budget).
      *
      * @throws dev.promptopt.SystemicFailureException when every call fails (the checkpoint stays; resume later)
+     * @throws dev.promptopt.RunInUseException when another process (or run) is writing the same run folder
      */
     public OptimizationResult run() {
         String runId = b.resumeRunId != null ? b.resumeRunId : b.runId != null ? b.runId : newRunId();
         Path runDir = b.runDirectory.resolve(runId);
+        // One writer per run folder, for the whole run: a second process resuming the same run would repeat calls.
+        try (RunLock lock = RunLock.acquire(runDir, "run '" + runId + "'")) {
+            return runLocked(runId, runDir);
+        }
+    }
+
+    private OptimizationResult runLocked(String runId, Path runDir) {
         CheckpointStore checkpoints = new CheckpointStore(runDir.resolve("checkpoint.json"));
         ObjectMapper mapper = JsonSupport.mapper();
         ResultJournal journal = new ResultJournal(runDir.resolve("evaluations.jsonl"), mapper);
@@ -160,7 +169,7 @@ public final class PromptOptimizer {
         java.util.concurrent.atomic.AtomicReference<PredictFn> predictRef = new java.util.concurrent.atomic.AtomicReference<>(b.predictFn);
         PredictFn predict = CandidatePrompts.scoped((inputs, prompts) -> predictRef.get().predict(inputs, prompts),
                 seedVersions, loadedPrompts);
-        EvaluationEngine eng = new EvaluationEngine(predict, b.scorers, b.aggregation, b.maxConcurrency, stops,
+        EvaluationEngine eng = new EvaluationEngine(predict, b.scorers, SetupChecks.checked(b.aggregation), b.maxConcurrency, stops,
                 journal, event -> Listeners.emit(listeners, event), b.nanoClock);
         if (saved != null) {
             List<ResultJournal.Entry> entries = journal.readExisting(List.of(b.trainData, validation));
@@ -463,6 +472,7 @@ public final class PromptOptimizer {
         private RunTracker tracker = RunTracker.none();
         private String experiment = "prompt-optimization";
         private boolean registerOnlyIfImproved = true;
+        private boolean allowConstantPrompt;
         private LongSupplier nanoClock = System::nanoTime;
         private DoubleSupplier costSource;
         private UsageMeter usageMeter;
@@ -533,10 +543,7 @@ public final class PromptOptimizer {
 
         /** The most predict and judge calls in flight at once, across the whole run (default 8). */
         public Builder maxConcurrency(int maxConcurrency) {
-            if (maxConcurrency < 1) {
-                throw new InvalidInputException("maxConcurrency must be >= 1, found " + maxConcurrency);
-            }
-            this.maxConcurrency = maxConcurrency;
+            this.maxConcurrency = SetupChecks.requireMaxConcurrency(maxConcurrency);
             return this;
         }
 
@@ -648,6 +655,15 @@ public final class PromptOptimizer {
             return this;
         }
 
+        /**
+         * Accepts prompts without any variable although the examples have inputs. Without this, {@link #build()}
+         * reports such a prompt, since a prompt that never shows the model its inputs is usually a mistake.
+         */
+        public Builder allowConstantPrompt() {
+            this.allowConstantPrompt = true;
+            return this;
+        }
+
         /** The clock for wall-time budgets ({@link System#nanoTime} by default); for tests. */
         public Builder nanoClock(LongSupplier nanoClock) {
             this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
@@ -722,6 +738,7 @@ public final class PromptOptimizer {
             versions.forEach(v -> labelled.put("prompt '" + v.name() + "' (" + v.uri() + ")", v.template()));
             SetupChecks.examples(labelled, datasets, scorers, problems);
             SetupChecks.idCollisions(datasets, problems);
+            SetupChecks.templates(labelled, datasets, allowConstantPrompt, problems);
             Map<String, PromptVersion> byName = new LinkedHashMap<>();
             versions.forEach(v -> byName.put(v.name(), v));
             constraints.lockedSections().forEach((name, texts) -> {

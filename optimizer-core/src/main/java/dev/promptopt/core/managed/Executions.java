@@ -1,8 +1,5 @@
 package dev.promptopt.core.managed;
 
-import dev.promptopt.core.cost.ModelRole;
-import dev.promptopt.core.cost.UsageMeter;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptopt.Budget;
@@ -23,10 +20,13 @@ import dev.promptopt.PromptVersion;
 import dev.promptopt.Rng;
 import dev.promptopt.RunTracker;
 import dev.promptopt.Scorer;
+import dev.promptopt.Secrets;
 import dev.promptopt.core.Datasets;
 import dev.promptopt.core.Models;
 import dev.promptopt.core.OptimizerSequence;
 import dev.promptopt.core.PromptOptimizer;
+import dev.promptopt.core.cost.ModelRole;
+import dev.promptopt.core.cost.UsageMeter;
 import dev.promptopt.core.internal.JsonSupport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -76,6 +76,9 @@ public final class Executions {
     final List<OptimizationListener> listeners;
     final List<Consumer<ExecutionState>> stateListeners;
     final Duration syncInterval;
+    final java.time.Clock clock;
+    final Duration leaseDuration;
+    final String workerId;
 
     private Executions(Builder b) {
         this.stores = b.stores;
@@ -84,6 +87,14 @@ public final class Executions {
         this.listeners = List.copyOf(b.listeners);
         this.stateListeners = List.copyOf(b.stateListeners);
         this.syncInterval = b.syncInterval;
+        this.clock = b.clock;
+        this.leaseDuration = b.leaseDuration;
+        this.workerId = b.workerId != null ? b.workerId
+                : ExecutionLease.host() + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        if (leaseDuration.compareTo(syncInterval.multipliedBy(3)) < 0) {
+            throw new InvalidInputException("leaseDuration " + leaseDuration + " must be at least 3 x syncInterval ("
+                    + syncInterval + "): the lease is renewed every sync interval");
+        }
     }
 
     public static Builder builder(ObjectStores stores) {
@@ -111,16 +122,16 @@ public final class Executions {
         List<ExecutionState.TargetProgress> targets = new ArrayList<>();
         for (int i = 0; i < config.targetModels().size(); i++) {
             String model = config.targetModels().get(i);
-            targets.add(new ExecutionState.TargetProgress(model, id + "-" + (i + 1), config.targetPromptMapping().get(model),
+            targets.add(new ExecutionState.TargetProgress(Secrets.redact(model), id + "-" + (i + 1), config.targetPromptMapping().get(model),
                     ExecutionStatus.PENDING, 0, config.maxMetricCalls(), null, null, null));
         }
         ExecutionState.TargetProgress origin = config.baseModel() == null ? null
-                : new ExecutionState.TargetProgress(config.baseModel(), id + "-0", null, ExecutionStatus.PENDING, 0,
+                : new ExecutionState.TargetProgress(Secrets.redact(config.baseModel()), id + "-0", null, ExecutionStatus.PENDING, 0,
                 plan.test().size(), null, null, null);
         Instant now = Instant.now();
         ExecutionState state = new ExecutionState(id, ExecutionStatus.PENDING, config.source(),
                 config.baseDirectory().toString(), now, now, origin, targets, List.of(), null);
-        out.put(id + "/config.json", JsonSupport.toFileBytes(config.toJson()));
+        out.put(id + "/config.json", storedJson(config.toJson()));
         Execution e = new Execution(this, plan, state);
         e.save(state.withLog(now + " created from " + config.source()));
         return e;
@@ -131,15 +142,49 @@ public final class Executions {
      * is the one saved with it; a COMPLETED execution returns at once when run.
      */
     public Execution resume(String executionId) {
+        return resume(executionId, null);
+    }
+
+    /**
+     * Like {@link #resume(String)}, with the configuration the execution was created from. The stored configuration
+     * has its credentials redacted; when it had any (e.g. {@code ?apiKey=} in a model URI), the original configuration
+     * must be given again (or the keys moved to the environment), and it must match the stored one.
+     *
+     * @param config the original configuration, or null to use the stored one
+     */
+    public Execution resume(String executionId, OptimizationConfig config) {
         ExecutionState state = status(executionId);
         ObjectStore out = stores.defaultStore();
         String json = new String(out.get(executionId + "/config.json"), StandardCharsets.UTF_8);
-        OptimizationConfig config = OptimizationConfig.parse(json, state.configSource(), Path.of(state.configDirectory()));
-        Plan plan = prepare(config, executionId);
+        OptimizationConfig stored = OptimizationConfig.parse(json, state.configSource(), Path.of(state.configDirectory()));
+        OptimizationConfig effective = stored;
+        if (config != null) {
+            try {
+                if (!JsonSupport.mapper().readTree(storedJson(config.toJson())).equals(JsonSupport.mapper().readTree(json))) {
+                    throw new InvalidInputException("execution '" + executionId + "' was created from another configuration"
+                            + " than " + config.source() + ": resume it with the configuration it was created from");
+                }
+            } catch (java.io.IOException e) {
+                throw new PromptOptimizerException("configuration of execution '" + executionId + "' is corrupt: "
+                        + e.getMessage(), e);
+            }
+            effective = config;
+        } else if (json.contains("=" + Secrets.MASK) || json.contains(Secrets.MASK + "@")) {
+            throw new InvalidInputException("execution '" + executionId + "': its configuration had credentials in model"
+                    + " URIs, which are never stored: resume it with the configuration it was created from"
+                    + " (resume(id, config), or the CLI's resume --config <file>), or pass the keys through the environment");
+        }
+        Plan plan = prepare(effective, executionId);
         if (out.exists(executionId + "/CANCEL")) {
             out.delete(executionId + "/CANCEL"); // a resume is the user's word that the execution should go on
         }
         return new Execution(this, plan, state);
+    }
+
+    /** JSON for the store, credentials redacted: what is written there may be read by anyone with the bucket. */
+    static byte[] storedJson(Object value) {
+        String text = new String(JsonSupport.toFileBytes(value), StandardCharsets.UTF_8);
+        return Secrets.redact(text).getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -274,9 +319,9 @@ public final class Executions {
                 } catch (PromptOptimizerException e) {
                     if (e instanceof InvalidInputException iie) {
                         iie.problems().forEach(p -> problems.add("targetModels[" + plan.config().targetModels().indexOf(model)
-                                + "] (" + model + "): " + p));
+                                + "] (" + Secrets.redact(model) + "): " + Secrets.redact(p)));
                     } else {
-                        problems.add("targetModels (" + model + "): " + e.getMessage());
+                        problems.add("targetModels (" + Secrets.redact(model) + "): " + Secrets.redact(e.getMessage()));
                     }
                 }
             }
@@ -391,7 +436,7 @@ public final class Executions {
             String content = new String(store.get(l.key()), StandardCharsets.UTF_8);
             return Datasets.parse(store.describe() + "/" + l.key(), content, DatasetFormat.AUTO);
         } catch (PromptOptimizerException e) {
-            problems.add(key + ": " + e.getMessage());
+            problems.add(key + ": " + Secrets.redact(e.getMessage()));
             return null;
         }
     }
@@ -400,7 +445,7 @@ public final class Executions {
         try {
             return Models.resolve(uri);
         } catch (PromptOptimizerException e) {
-            problems.add(key + ": " + e.getMessage());
+            problems.add(key + ": " + Secrets.redact(e.getMessage()));
             return null;
         }
     }
@@ -408,7 +453,7 @@ public final class Executions {
     static ObjectNode sapEntry(String model, double pre, double post, PromptTemplate best, String promptName, String registered,
                                long metricCalls) {
         ObjectNode n = JsonSupport.mapper().createObjectNode();
-        n.put("model_name", model);
+        n.put("model_name", Secrets.redact(model));
         n.put("pre_optimization_score", pre);
         n.put("post_optimization_score", post);
         StringBuilder system = new StringBuilder();
@@ -460,6 +505,9 @@ public final class Executions {
         private final List<OptimizationListener> listeners = new ArrayList<>();
         private final List<Consumer<ExecutionState>> stateListeners = new ArrayList<>();
         private Duration syncInterval = Duration.ofSeconds(1);
+        private java.time.Clock clock = java.time.Clock.systemUTC();
+        private Duration leaseDuration = Duration.ofSeconds(60);
+        private String workerId;
 
         private Builder(ObjectStores stores) {
             this.stores = Objects.requireNonNull(stores, "stores");
@@ -495,6 +543,30 @@ public final class Executions {
                 throw new InvalidInputException("syncInterval must be positive, found " + interval);
             }
             this.syncInterval = interval;
+            return this;
+        }
+
+        /** The clock that dates and expires leases (default the system clock); for tests. */
+        public Builder clock(java.time.Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * How long a worker's lease on a running execution lasts without renewal (default 60 s; renewed every sync
+         * interval). Another worker can take over an execution only after its lease expired.
+         */
+        public Builder leaseDuration(Duration duration) {
+            if (duration.isNegative() || duration.isZero()) {
+                throw new InvalidInputException("leaseDuration must be positive, found " + duration);
+            }
+            this.leaseDuration = duration;
+            return this;
+        }
+
+        /** This worker's name in leases (default host, pid and a random suffix). */
+        public Builder workerId(String workerId) {
+            this.workerId = requireId(workerId);
             return this;
         }
 

@@ -1,13 +1,14 @@
 package dev.promptopt.core.managed;
 
-import dev.promptopt.core.cost.CostTable;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptopt.InvalidInputException;
 import dev.promptopt.PromptUri;
+import dev.promptopt.Secrets;
+import dev.promptopt.core.cost.CostTable;
 import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.internal.engine.SetupChecks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -409,7 +410,7 @@ public final class OptimizationConfig {
             prototype = bool("prototypeMode", false);
             optimizer();
             budget();
-            Long c = root.has("maxConcurrency") ? integer("maxConcurrency", 1, 1024) : null;
+            Long c = root.has("maxConcurrency") ? integer("maxConcurrency", 1, SetupChecks.MAX_CONCURRENCY) : null;
             if (c != null) {
                 maxConcurrency = c.intValue();
             }
@@ -563,7 +564,9 @@ public final class OptimizationConfig {
             }
             for (String model : targetModels) {
                 if (!mapping.containsKey(model) && basePrompt != null) {
-                    mapping.put(model, basePrompt.name() + "-" + model.replace(":/", "-").replaceAll("[^A-Za-z0-9_.-]", "-"));
+                    // Named after the model's name only: options in the URI may hold a key.
+                    mapping.put(model, basePrompt.name() + "-" + Secrets.modelName(model).replace(":/", "-")
+                            .replaceAll("[^A-Za-z0-9_.-]", "-"));
                 }
             }
             for (Map.Entry<String, String> e : mapping.entrySet()) {
