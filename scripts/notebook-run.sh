@@ -16,7 +16,7 @@
 # Environment: PROMPTOPT_CACHE (default $HOME/.cache/promptopt), PYTHON (default python3, >= 3.9),
 # PROMPTOPT_NOTEBOOK_TIMEOUT (seconds per cell, default 900), and what the notebook reads:
 # PROMPTOPT_NOTEBOOK_METRIC_CALLS, PROMPTOPT_NOTEBOOK_MINUTES, PROMPTOPT_TARGET_MODEL, PROMPTOPT_REFLECTION_MODEL,
-# and for model-migration also PROMPTOPT_ORIGINAL_MODEL and PROMPTOPT_JUDGE_MODEL.
+# and for model-migration also PROMPTOPT_ORIGINAL_MODEL and PROMPTOPT_OPTIMIZER.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="$(pwd)"

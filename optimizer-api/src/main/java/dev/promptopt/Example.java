@@ -15,7 +15,8 @@ import java.util.Objects;
  *
  * @param id           stable id, unique within a dataset
  * @param inputs       the predict function's arguments (template variables)
- * @param outputs      the reference output, or null
+ * @param outputs      the reference output, or null; an empty one ({@code null} or an empty JSON object, as the
+ *                     MLflow server returns for expectation-only records) is stored as null, see {@link #isEmptyOutput}
  * @param expectations named expectations (e.g. {@code expected_response}, {@code guidelines}); may be empty
  * @param tags         free-form tags
  * @param source       where the row came from, for error messages, e.g. {@code train.jsonl:12}; may be empty
@@ -27,6 +28,7 @@ public record Example(String id, Map<String, Object> inputs, Object outputs, Map
             throw new InvalidInputException("example id must not be blank" + (source == null || source.isEmpty() ? "" : " (" + source + ")"));
         }
         inputs = unmodifiable(Objects.requireNonNull(inputs, "inputs"));
+        outputs = isEmptyOutput(outputs) ? null : outputs;
         expectations = unmodifiable(expectations == null ? Map.of() : expectations);
         tags = Map.copyOf(tags == null ? Map.of() : tags);
         source = source == null ? "" : source;
@@ -46,15 +48,34 @@ public record Example(String id, Map<String, Object> inputs, Object outputs, Map
                 Collections.unmodifiableMap(new LinkedHashMap<>(expectations)), Map.of(), "");
     }
 
+    /** True when this example has a non-empty {@code outputs} (see {@link #isEmptyOutput}). */
     public boolean hasOutputs() {
         return outputs != null;
     }
 
     /**
-     * The reference answer: {@code outputs}, else the {@code expected_response} expectation (MLflow's convention), else null.
+     * The reference answer, the one rule every reader and scorer uses: a non-empty {@code outputs}, else a non-empty
+     * {@code expected_response} expectation (MLflow's convention), else null (no reference; scorers that need one
+     * report the example before a run starts).
      */
     public Object referenceOutput() {
-        return outputs != null ? outputs : expectations.get("expected_response");
+        if (outputs != null) {
+            return outputs;
+        }
+        Object expected = expectations.get(EXPECTED_RESPONSE);
+        return isEmptyOutput(expected) ? null : expected;
+    }
+
+    /** The expectation MLflow uses for the reference answer. */
+    public static final String EXPECTED_RESPONSE = "expected_response";
+
+    /**
+     * Whether a value read as an example's {@code outputs} counts as absent: {@code null} or an empty map (the MLflow
+     * server returns {@code "outputs": {}} for records whose reference lives in {@code expectations}). Readers that
+     * skip rows without an output (traces to dataset) use this too.
+     */
+    public static boolean isEmptyOutput(Object value) {
+        return value == null || value instanceof Map<?, ?> m && m.isEmpty();
     }
 
     /** "example 'id' (file:line)" for error messages. */

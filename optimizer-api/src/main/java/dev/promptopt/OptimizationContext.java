@@ -47,6 +47,14 @@ public interface OptimizationContext {
     List<String> candidateProblems(PromptSet candidate);
 
     /**
+     * The run's locked sections and maximum prompt length; {@link #candidateProblems} already checks them, an
+     * optimizer reads them to tell a rewriting model what it must keep.
+     */
+    default PromptConstraints constraints() {
+        return PromptConstraints.none();
+    }
+
+    /**
      * Saves the optimizer's state (a JSON-serializable object) together with the engine's state
      * (RNG, evaluation cache, metric calls), atomically.
      */

@@ -103,7 +103,7 @@ public final class PromptTemplate {
     /**
      * Renders a text template. Values that are not strings are written as JSON.
      *
-     * @throws TemplateException when a variable is missing, or when this is a chat template
+     * @throws TemplateException when a variable is missing or null, or when this is a chat template
      */
     public String format(Map<String, ?> inputs) {
         if (kind == Kind.CHAT) {
@@ -186,6 +186,10 @@ public final class PromptTemplate {
                             + new java.util.TreeSet<>(inputs.keySet()));
                 }
                 Object value = inputs.get(name);
+                if (value == null) {
+                    throw new TemplateException("template variable '" + name + "' is null in the inputs: give it a value"
+                            + " (a null would be rendered as the text \"null\")");
+                }
                 sb.append(value instanceof String str ? str : Json.write(value));
             }
             last = m.end();

@@ -103,6 +103,7 @@ public final class ReferenceBench {
                 .registry(registry)
                 .prompts(base.uri())
                 .predictFn(predict)
+                .allowConstantPrompt() // the instruction is the system message; the input goes as the user message
                 .trainData(train)
                 .validationData(validation)
                 .scorers(exact)

@@ -84,10 +84,7 @@ public final class Evaluation {
     }
 
     public Evaluation maxConcurrency(int maxConcurrency) {
-        if (maxConcurrency < 1) {
-            throw new InvalidInputException("maxConcurrency must be >= 1, found " + maxConcurrency);
-        }
-        this.maxConcurrency = maxConcurrency;
+        this.maxConcurrency = SetupChecks.requireMaxConcurrency(maxConcurrency);
         return this;
     }
 
@@ -99,7 +96,7 @@ public final class Evaluation {
     public EvaluationResult run() {
         validate();
         StopConditions stops = new StopConditions(Budget.unlimited(), null, System::nanoTime, Duration.ZERO);
-        try (EvaluationEngine engine = new EvaluationEngine(predict, scorers, aggregation, maxConcurrency, stops, null,
+        try (EvaluationEngine engine = new EvaluationEngine(predict, scorers, SetupChecks.checked(aggregation), maxConcurrency, stops, null,
                 event -> { }, System::nanoTime)) {
             EvaluationBatch batch = engine.evaluate(prompts, data.examples());
             return new EvaluationResult(batch.results(), batch.meanByScorer(), batch.mean(), engine.metricCallsUsed(),
@@ -119,6 +116,7 @@ public final class Evaluation {
             Map<String, PromptTemplate> labelled = new LinkedHashMap<>();
             prompts.asMap().forEach((name, t) -> labelled.put("prompt '" + name + "'", t));
             SetupChecks.examples(labelled, List.of(data), scorers, problems);
+            SetupChecks.templates(labelled, List.of(data), true, problems);
         }
         if (!problems.isEmpty()) {
             throw InvalidInputException.of("the evaluation is not set up right", problems);

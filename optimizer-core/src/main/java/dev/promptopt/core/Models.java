@@ -3,6 +3,7 @@ package dev.promptopt.core;
 import dev.promptopt.InvalidInputException;
 import dev.promptopt.LanguageModel;
 import dev.promptopt.ModelProvider;
+import dev.promptopt.Secrets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,8 @@ public final class Models {
     }
 
     public static LanguageModel resolve(String uri, Map<String, String> options) {
+        // Credentials in the URI or options are remembered so every later message, log line and file scrubs them.
+        Secrets.registerFrom(uri, options);
         int query = uri == null ? -1 : uri.indexOf('?');
         if (query >= 0) {
             // "local:/smollm2-135m?maxTokens=64&temperature=0": options in the URI, for configuration files.
@@ -41,8 +44,8 @@ public final class Models {
             for (String pair : uri.substring(query + 1).split("&")) {
                 int eq = pair.indexOf('=');
                 if (eq <= 0) {
-                    throw new InvalidInputException("invalid model URI '" + uri + "': option '" + pair
-                            + "' is not <name>=<value>");
+                    throw new InvalidInputException("invalid model URI '" + Secrets.redact(uri) + "': option '"
+                            + Secrets.redact(pair) + "' is not <name>=<value>");
                 }
                 merged.put(pair.substring(0, eq), pair.substring(eq + 1));
             }
@@ -51,7 +54,16 @@ public final class Models {
         }
         int sep = uri == null ? -1 : uri.indexOf(":/");
         if (sep <= 0 || sep + 2 >= uri.length()) {
-            throw new InvalidInputException("invalid model URI '" + uri + "': expected <provider>:/<model>, e.g. openai:/gpt-4o-mini");
+            throw new InvalidInputException("invalid model URI '" + Secrets.redact(uri)
+                    + "': expected <provider>:/<model>, e.g. openai:/gpt-4o-mini");
+        }
+        for (Map.Entry<String, String> o : options.entrySet()) {
+            if (o.getKey().equalsIgnoreCase("baseUrl")) {
+                String problem = ModelProvider.baseUrlProblem(o.getValue());
+                if (problem != null) {
+                    throw new InvalidInputException("model " + Secrets.modelName(uri) + ": " + problem);
+                }
+            }
         }
         String scheme = uri.substring(0, sep);
         String model = uri.substring(sep + 2);

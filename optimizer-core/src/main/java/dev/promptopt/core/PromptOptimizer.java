@@ -16,6 +16,7 @@ import dev.promptopt.OptimizerOutcome;
 import dev.promptopt.PredictFn;
 import dev.promptopt.PromptOptimizerException;
 import dev.promptopt.PromptRegistry;
+import dev.promptopt.PromptConstraints;
 import dev.promptopt.PromptSet;
 import dev.promptopt.PromptTemplate;
 import dev.promptopt.PromptVersion;
@@ -26,12 +27,13 @@ import dev.promptopt.StopReason;
 import dev.promptopt.TrackedRun;
 import dev.promptopt.core.cost.UsageMeter;
 import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.internal.RunLock;
 import dev.promptopt.core.internal.engine.EvaluationEngine;
 import dev.promptopt.core.internal.engine.Fingerprints;
+import dev.promptopt.core.internal.engine.Listeners;
 import dev.promptopt.core.internal.engine.ResultJournal;
 import dev.promptopt.core.internal.engine.ResultRecords;
 import dev.promptopt.core.internal.engine.RunCheckpoint;
-import dev.promptopt.core.internal.engine.Listeners;
 import dev.promptopt.core.internal.engine.RunContext;
 import dev.promptopt.core.internal.engine.SetupChecks;
 import dev.promptopt.core.internal.engine.StopConditions;
@@ -131,10 +133,18 @@ public final class PromptOptimizer {
      * Runs the optimization to its end (or its budget).
      *
      * @throws dev.promptopt.SystemicFailureException when every call fails (the checkpoint stays; resume later)
+     * @throws dev.promptopt.RunInUseException when another process (or run) is writing the same run folder
      */
     public OptimizationResult run() {
         String runId = b.resumeRunId != null ? b.resumeRunId : b.runId != null ? b.runId : newRunId();
         Path runDir = b.runDirectory.resolve(runId);
+        // One writer per run folder, for the whole run: a second process resuming the same run would repeat calls.
+        try (RunLock lock = RunLock.acquire(runDir, "run '" + runId + "'")) {
+            return runLocked(runId, runDir);
+        }
+    }
+
+    private OptimizationResult runLocked(String runId, Path runDir) {
         CheckpointStore checkpoints = new CheckpointStore(runDir.resolve("checkpoint.json"));
         ObjectMapper mapper = JsonSupport.mapper();
         ResultJournal journal = new ResultJournal(runDir.resolve("evaluations.jsonl"), mapper);
@@ -159,7 +169,7 @@ public final class PromptOptimizer {
         java.util.concurrent.atomic.AtomicReference<PredictFn> predictRef = new java.util.concurrent.atomic.AtomicReference<>(b.predictFn);
         PredictFn predict = CandidatePrompts.scoped((inputs, prompts) -> predictRef.get().predict(inputs, prompts),
                 seedVersions, loadedPrompts);
-        EvaluationEngine eng = new EvaluationEngine(predict, b.scorers, b.aggregation, b.maxConcurrency, stops,
+        EvaluationEngine eng = new EvaluationEngine(predict, b.scorers, SetupChecks.checked(b.aggregation), b.maxConcurrency, stops,
                 journal, event -> Listeners.emit(listeners, event), b.nanoClock, b.hedging);
         if (saved != null) {
             List<ResultJournal.Entry> entries = journal.readExisting(List.of(b.trainData, validation));
@@ -174,7 +184,7 @@ public final class PromptOptimizer {
         Rng rng = saved == null ? Rng.seeded(b.seed) : Rng.fromState(saved.rngState());
         RunContext ctx = new RunContext(runId, b.optimizer.name(), seed, b.trainData, validation, eng, journal, b.seed,
                 rng, listeners, checkpoints, mapper, saved == null ? null : saved.optimizerState(),
-                saved == null ? null : saved.registeredUris());
+                saved == null ? null : saved.registeredUris(), b.constraints);
         if (saved == null) {
             ctx.save(null); // from here on the run can be resumed, even if it dies during the baseline
         }
@@ -465,10 +475,12 @@ public final class PromptOptimizer {
         private RunTracker tracker = RunTracker.none();
         private String experiment = "prompt-optimization";
         private boolean registerOnlyIfImproved = true;
+        private boolean allowConstantPrompt;
         private LongSupplier nanoClock = System::nanoTime;
         private DoubleSupplier costSource;
         private UsageMeter usageMeter;
         private Hedging hedging;
+        private PromptConstraints constraints = PromptConstraints.none();
         private boolean tracePredictions;
 
         private Builder() {
@@ -535,10 +547,7 @@ public final class PromptOptimizer {
 
         /** The most predict and judge calls in flight at once, across the whole run (default 8). */
         public Builder maxConcurrency(int maxConcurrency) {
-            if (maxConcurrency < 1) {
-                throw new InvalidInputException("maxConcurrency must be >= 1, found " + maxConcurrency);
-            }
-            this.maxConcurrency = maxConcurrency;
+            this.maxConcurrency = SetupChecks.requireMaxConcurrency(maxConcurrency);
             return this;
         }
 
@@ -632,6 +641,43 @@ public final class PromptOptimizer {
             return this;
         }
 
+        /**
+         * Locks a piece of a prompt's text: every candidate of every optimizer must keep it verbatim, or it is
+         * rejected with that reason before any call is spent on it. The seed must contain it.
+         */
+        public Builder lockedSection(String prompt, String text) {
+            Objects.requireNonNull(prompt, "prompt");
+            if (text == null || text.isEmpty()) {
+                throw new InvalidInputException("locked section of prompt '" + prompt + "' must not be empty");
+            }
+            this.constraints = constraints.withLockedSection(prompt, text);
+            return this;
+        }
+
+        /** The longest a candidate template may be, in characters of its text (0: no limit, the default). */
+        public Builder maxPromptChars(int max) {
+            if (max < 0) {
+                throw new InvalidInputException("maxPromptChars must be >= 0 (0: no limit), found " + max);
+            }
+            this.constraints = constraints.withMaxPromptChars(max);
+            return this;
+        }
+
+        /** All constraints at once (replaces earlier {@link #lockedSection} and {@link #maxPromptChars} calls). */
+        public Builder constraints(PromptConstraints constraints) {
+            this.constraints = Objects.requireNonNull(constraints, "constraints");
+            return this;
+        }
+
+        /**
+         * Accepts prompts without any variable although the examples have inputs. Without this, {@link #build()}
+         * reports such a prompt, since a prompt that never shows the model its inputs is usually a mistake.
+         */
+        public Builder allowConstantPrompt() {
+            this.allowConstantPrompt = true;
+            return this;
+        }
+
         /** The clock for wall-time budgets ({@link System#nanoTime} by default); for tests. */
         public Builder nanoClock(LongSupplier nanoClock) {
             this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
@@ -706,6 +752,32 @@ public final class PromptOptimizer {
             versions.forEach(v -> labelled.put("prompt '" + v.name() + "' (" + v.uri() + ")", v.template()));
             SetupChecks.examples(labelled, datasets, scorers, problems);
             SetupChecks.idCollisions(datasets, problems);
+            SetupChecks.templates(labelled, datasets, allowConstantPrompt, problems);
+            Map<String, PromptVersion> byName = new LinkedHashMap<>();
+            versions.forEach(v -> byName.put(v.name(), v));
+            constraints.lockedSections().forEach((name, texts) -> {
+                PromptVersion v = byName.get(name);
+                if (v == null) {
+                    if (registry != null && !promptUris.isEmpty()) {
+                        problems.add("lockedSection: no prompt named '" + name + "' in this run; the prompts are " + byName.keySet());
+                    }
+                    return;
+                }
+                for (String t : texts) {
+                    if (!v.template().text().contains(t)) {
+                        problems.add("lockedSection of prompt '" + name + "' (" + v.uri() + "): the seed does not contain \""
+                                + t.replace("\n", "\\n") + "\"");
+                    }
+                }
+            });
+            if (constraints.maxPromptChars() > 0) {
+                for (PromptVersion v : versions) {
+                    if (v.template().text().length() > constraints.maxPromptChars()) {
+                        problems.add("maxPromptChars " + constraints.maxPromptChars() + ": the seed " + v.uri() + " already has "
+                                + v.template().text().length() + " characters");
+                    }
+                }
+            }
             Budget effective = combinedBudget(problems, datasets);
             if (!problems.isEmpty()) {
                 throw InvalidInputException.of("the optimization is not set up right", problems);

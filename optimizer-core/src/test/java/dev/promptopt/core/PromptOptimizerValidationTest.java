@@ -159,7 +159,7 @@ class PromptOptimizerValidationTest {
     @Test
     void concurrencyZeroIsRejected() {
         assertThatThrownBy(() -> valid().maxConcurrency(0)).isInstanceOf(InvalidInputException.class)
-                .hasMessage("maxConcurrency must be >= 1, found 0");
+                .hasMessage("maxConcurrency: expected a whole number from 1 to 1024, found 0");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.promptopt.OptimizationContext;
 import dev.promptopt.Optimizer;
 import dev.promptopt.OptimizerOutcome;
 import dev.promptopt.PromptOptimizerException;
+import dev.promptopt.Secrets;
 import dev.promptopt.core.Models;
 import dev.promptopt.gepa.internal.GepaRun;
 import java.util.ArrayList;
@@ -81,8 +82,8 @@ public final class Gepa implements Optimizer {
             try {
                 reflector();
             } catch (PromptOptimizerException e) {
-                problems.add("reflection model '" + options.reflectionModelUri().orElse("") + "' cannot be resolved: "
-                        + e.getMessage());
+                problems.add("reflection model '" + Secrets.redact(options.reflectionModelUri().orElse("")) + "' cannot be resolved: "
+                        + Secrets.redact(e.getMessage()));
             }
         }
         Long max = ctx.budget() == null ? null : ctx.budget().maxMetricCalls();

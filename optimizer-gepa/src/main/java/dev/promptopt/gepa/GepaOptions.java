@@ -2,6 +2,7 @@ package dev.promptopt.gepa;
 
 import dev.promptopt.Budget;
 import dev.promptopt.LanguageModel;
+import dev.promptopt.Secrets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -494,7 +495,7 @@ public final class GepaOptions {
     /** The options as plain values for the result record (the model by name). */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("reflectionModel", reflectionModel != null ? reflectionModel.name() : reflectionModelUri);
+        m.put("reflectionModel", reflectionModel != null ? reflectionModel.name() : Secrets.redact(reflectionModelUri));
         m.put("maxMetricCalls", maxMetricCalls);
         m.put("timeout", timeout == null ? null : timeout.toString());
         m.put("stopFile", stopFile == null ? null : stopFile.toString());

@@ -6,6 +6,8 @@ import dev.langchain4j.model.ollama.OllamaChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.promptopt.InvalidInputException;
 import dev.promptopt.LanguageModel;
+import dev.promptopt.ModelProvider;
+import dev.promptopt.Secrets;
 import dev.promptopt.langchain4j.internal.ChatModelAdapter;
 import dev.promptopt.langchain4j.internal.Options;
 import dev.promptopt.langchain4j.internal.RetryAfterHttpClient;
@@ -181,6 +183,11 @@ public final class HostedModelBuilder {
     public ChatModel buildChatModel() {
         String key = firstNonBlank(apiKey, kind.keyEnv == null ? null : env.apply(kind.keyEnv));
         String url = firstNonBlank(baseUrl, env.apply(kind.baseUrlEnv));
+        Secrets.register(key); // a key from the environment is as secret as one from the URI
+        Secrets.registerFrom(url, null);
+        if (url != null) {
+            requireUrl(url);
+        }
         if (kind.keyRequired && key == null) {
             throw new InvalidInputException(name() + ": no API key; set the environment variable " + kind.keyEnv
                     + " or pass the apiKey option");
@@ -241,6 +248,13 @@ public final class HostedModelBuilder {
             return adapter;
         }
         return ResilientModel.builder(adapter).retryPolicy(retryPolicy).rateLimiter(rateLimiter).sleeper(sleeper).build();
+    }
+
+    private void requireUrl(String url) {
+        String problem = ModelProvider.baseUrlProblem(url);
+        if (problem != null) {
+            throw new InvalidInputException(name() + ": " + problem);
+        }
     }
 
     private static String firstNonBlank(String a, String b) {

@@ -1,6 +1,7 @@
 package dev.promptopt.mlflow;
 
 import dev.promptopt.InvalidInputException;
+import dev.promptopt.Secrets;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -44,6 +45,9 @@ public final class MlflowConnection {
         this.token = b.token;
         this.username = b.username;
         this.password = b.password;
+        Secrets.register(b.token); // so an error body or a log line that echoes them is scrubbed
+        Secrets.register(b.password);
+        Secrets.registerFrom(String.valueOf(b.trackingUri), null);
         this.connectTimeout = b.connectTimeout;
         this.requestTimeout = b.requestTimeout;
         this.maxAttempts = b.maxAttempts;

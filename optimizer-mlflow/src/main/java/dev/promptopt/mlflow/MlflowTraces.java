@@ -124,7 +124,7 @@ public final class MlflowTraces {
             if (t.inputs().isEmpty()) {
                 continue;
             }
-            boolean ok = "OK".equals(t.state()) && t.outputs() != null;
+            boolean ok = "OK".equals(t.state()) && !Example.isEmptyOutput(t.outputs());
             if (ok) {
                 examples.add(new Example(t.traceId(), t.inputs(), t.outputs(), Map.of(),
                         Map.of("mlflow.trace_id", t.traceId()), "trace " + t.traceId()));

@@ -3,6 +3,7 @@ package dev.promptopt.s3;
 import dev.promptopt.InvalidInputException;
 import dev.promptopt.ObjectStore;
 import dev.promptopt.ObjectStoreException;
+import dev.promptopt.Secrets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -420,6 +421,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
             if (accessKeyId == null || accessKeyId.isBlank() || secretAccessKey == null || secretAccessKey.isBlank()) {
                 throw new InvalidInputException("S3 static credentials need a non-blank access key id and secret access key");
             }
+            Secrets.register(secretAccessKey); // scrubbed from any message or log line that echoes it
             this.credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey));
             this.credentialsSource = "static credentials (access key id " + mask(accessKeyId) + ")";
             return this;
@@ -444,6 +446,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
             if (!problems.isEmpty()) {
                 throw InvalidInputException.of("S3 credentials for bucket '" + bucket + "'", problems);
             }
+            Secrets.register(secret);
             this.credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret));
             this.credentialsSource = "credentials from environment variables " + accessKeyIdVariable + " / "
                     + secretAccessKeyVariable + " (access key id " + mask(id) + ")";

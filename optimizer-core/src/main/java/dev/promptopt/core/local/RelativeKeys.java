@@ -2,7 +2,11 @@ package dev.promptopt.core.local;
 
 import dev.promptopt.core.internal.AtomicFiles;
 import dev.promptopt.core.internal.ObjectKeys;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -30,10 +34,47 @@ final class RelativeKeys {
             if (!resolved.startsWith(root) || resolved.equals(root)) {
                 return Optional.of("it resolves outside the store");
             }
+            Optional<String> link = throughLinkOutside(root, resolved);
+            if (link.isPresent()) {
+                return link;
+            }
         } catch (InvalidPathException e) {
             return Optional.of("it is not a valid path on this file system (" + e.getReason() + ")");
         }
         return Optional.empty();
+    }
+
+    /**
+     * A symbolic link on the way (or at the end) that leads outside the root: the deepest existing path is compared,
+     * with every link resolved, with the root's real path.
+     */
+    private static Optional<String> throughLinkOutside(Path root, Path resolved) {
+        Path existing = resolved;
+        while (existing != null && existing.startsWith(root) && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !existing.startsWith(root) || existing.equals(root)) {
+            return Optional.empty();
+        }
+        try {
+            Path realRoot = root.toRealPath();
+            if (existing.toRealPath().startsWith(realRoot)) {
+                return Optional.empty();
+            }
+            Path link = root;
+            for (Path part : root.relativize(existing)) {
+                link = link.resolve(part);
+                if (Files.isSymbolicLink(link) && !link.toRealPath().startsWith(realRoot)) {
+                    break;
+                }
+            }
+            return Optional.of("it goes through a symbolic link (" + RelativeKeys.keyOf(root, link) + ") to "
+                    + link.toRealPath() + ", outside the store");
+        } catch (NoSuchFileException e) {
+            return Optional.of("it goes through a symbolic link (" + keyOf(root, existing) + ") that leads nowhere");
+        } catch (IOException e) {
+            return Optional.of("cannot check its path for symbolic links: " + e);
+        }
     }
 
     /** The key of a file under root: its relative path joined with '/'. */

@@ -1,6 +1,7 @@
 package dev.promptopt.core.managed;
 
 import dev.promptopt.PromptOptimizerException;
+import dev.promptopt.Secrets;
 import dev.promptopt.core.ConsoleProgressListener;
 import dev.promptopt.core.internal.JsonSupport;
 import java.io.PrintStream;
@@ -25,7 +26,8 @@ import java.util.Set;
  *
  * <p>{@code status}, {@code resume} and {@code cancel} find the execution in the {@code default} store that
  * {@code --config} describes (its {@code objectStores}), or that {@code --stores stores.json} describes.
- * {@code resume} runs the configuration saved with the execution. {@code cancel} leaves a marker in the store;
+ * {@code resume} runs the configuration saved with the execution, or the {@code --config} given, which must match it
+ * (credentials are never stored, so a configuration with keys in model URIs is given again). {@code cancel} leaves a marker in the store;
  * the running process, wherever it runs, stops before its next batch of calls.
  *
  * <p>Exit codes: 0 the execution COMPLETED (run, resume) or the command succeeded (status, cancel);
@@ -101,7 +103,7 @@ public final class Cli {
                 }
             };
         } catch (PromptOptimizerException e) {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + Secrets.redact(e.getMessage()));
             return INVALID;
         }
     }
@@ -115,7 +117,8 @@ public final class Cli {
     }
 
     private int resume(String id, Map<String, String> options) {
-        Execution e = executions(stores(options), options).resume(id);
+        OptimizationConfig config = options.containsKey("--config") ? OptimizationConfig.load(Path.of(options.get("--config"))) : null;
+        Execution e = executions(stores(options), options).resume(id, config);
         out.println("execution " + e.id() + " resumed (" + e.status() + ")");
         return finish(e.run());
     }
@@ -151,7 +154,7 @@ public final class Cli {
             out.println("  " + t.runId() + " " + t.model() + scores(t) + (t.registered() == null ? "" : " -> " + t.registered()));
         }
         if (s.status() == ExecutionStatus.FAILED) {
-            err.println("error: " + s.error());
+            err.println("error: " + Secrets.redact(s.error()));
             return FAILED;
         }
         return s.status() == ExecutionStatus.STOPPED ? STOPPED : OK;

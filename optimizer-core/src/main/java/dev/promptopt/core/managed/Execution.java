@@ -8,6 +8,7 @@ import dev.promptopt.OptimizationEvent;
 import dev.promptopt.OptimizationListener;
 import dev.promptopt.OptimizationResult;
 import dev.promptopt.PromptOptimizerException;
+import dev.promptopt.Secrets;
 import dev.promptopt.core.PromptOptimizer;
 import dev.promptopt.core.internal.JsonSupport;
 import java.nio.file.Path;
@@ -47,6 +48,8 @@ public final class Execution {
     private volatile RunMirror currentMirror;
     private final AtomicLong currentCalls = new AtomicLong();
     private volatile int currentIndex = Integer.MIN_VALUE;
+    private volatile ExecutionLease lease;
+    private volatile RuntimeException leaseLost;
 
     Execution(Executions owner, Executions.Plan plan, ExecutionState state) {
         this.owner = owner;
@@ -80,12 +83,31 @@ public final class Execution {
     /**
      * Runs (or continues) the execution to its end and returns the final state: COMPLETED, STOPPED (cancelled) or
      * FAILED (the error is in the state and in the log; the checkpoints stay, so it can be resumed).
+     *
+     * @throws dev.promptopt.RunInUseException when another worker holds a live lease on the execution, or takes it over
+     *                                         while this one runs (this worker was presumed dead)
      */
     public ExecutionState run() {
         if (state.status() == ExecutionStatus.COMPLETED) {
             return state;
         }
         ObjectStore out = owner.stores.defaultStore();
+        // One worker per execution: a live lease of another worker refuses this run; an expired one is taken over.
+        ExecutionLease l = new ExecutionLease(out, id, owner.workerId, owner.clock, owner.leaseDuration);
+        l.acquire();
+        lease = l;
+        leaseLost = null;
+        try {
+            return runLeased(out);
+        } finally {
+            lease = null;
+            if (leaseLost == null) {
+                l.release();
+            }
+        }
+    }
+
+    private ExecutionState runLeased(ObjectStore out) {
         ScheduledExecutorService sync = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "execution-" + id + "-sync");
             t.setDaemon(true);
@@ -104,7 +126,7 @@ public final class Execution {
                     return stopped();
                 }
                 ObjectNode origin = results.putObject("origin_model");
-                origin.put("model_name", plan.config().baseModel());
+                origin.put("model_name", Secrets.redact(plan.config().baseModel()));
                 origin.set("score", target.get("pre_optimization_score"));
             } else {
                 results.putNull("origin_model");
@@ -118,12 +140,16 @@ public final class Execution {
                 }
                 targets.add(entry);
             }
-            out.put(id + "/result-data/results.json", JsonSupport.toFileBytes(results));
+            out.put(id + "/result-data/results.json", Executions.storedJson(results));
             return update(st -> st.withStatus(ExecutionStatus.COMPLETED, null)
                     .withLog(Instant.now() + " completed: results in " + out.describe() + "/" + id + "/result-data/results.json"));
         } catch (RuntimeException e) {
-            log.error("execution {} failed", id, e);
-            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (leaseLost != null) {
+                leaseLost.addSuppressed(e);
+                throw leaseLost;
+            }
+            log.error("execution {} failed", id, Secrets.redacted(e));
+            String message = Secrets.redact(e.getMessage() == null ? e.toString() : e.getMessage());
             update(st -> st.withStatus(ExecutionStatus.FAILED, message).withLog(Instant.now() + " failed: " + message));
             return state;
         } finally {
@@ -137,6 +163,9 @@ public final class Execution {
     }
 
     private ExecutionState stopped() {
+        if (leaseLost != null) {
+            throw leaseLost;
+        }
         return update(st -> st.withStatus(ExecutionStatus.STOPPED, null).withLog(Instant.now() + " stopped on request"));
     }
 
@@ -167,7 +196,7 @@ public final class Execution {
             po.cancel();
         }
         update(st -> st.withTarget(index, progress.withStatus(ExecutionStatus.RUNNING))
-                .withLog(Instant.now() + " " + (resume ? "resuming " : "starting ") + runId + " for " + modelUri));
+                .withLog(Instant.now() + " " + (resume ? "resuming " : "starting ") + runId + " for " + Secrets.redact(modelUri)));
         OptimizationResult r;
         try {
             r = po.run();
@@ -175,7 +204,9 @@ public final class Execution {
             current = null;
             currentMirror = null;
             currentIndex = Integer.MIN_VALUE;
-            mirror.push();
+            if (leaseLost == null) {
+                mirror.push(); // a worker that lost its lease must not overwrite the new owner's copy
+            }
         }
         String registered = r.optimizedPrompts().isEmpty() ? null : r.optimizedPrompts().get(0).uri();
         ObjectNode entry = Executions.sapEntry(modelUri, r.initialScore(), r.finalScore(),
@@ -185,10 +216,10 @@ public final class Execution {
             update(st -> st.withTarget(index, progress.withCalls(r.metricCalls()).withStatus(ExecutionStatus.STOPPED)));
             return null;
         }
-        out.put(entryKey, JsonSupport.toFileBytes(entry));
+        out.put(entryKey, Executions.storedJson(entry));
         ExecutionState.TargetProgress done = new ExecutionState.TargetProgress(progress.model(), runId, progress.promptName(),
                 ExecutionStatus.COMPLETED, r.metricCalls(), progress.maxMetricCalls(), r.initialScore(), r.finalScore(), registered);
-        update(st -> st.withTarget(index, done).withLog(Instant.now() + " " + runId + " (" + modelUri + "): score "
+        update(st -> st.withTarget(index, done).withLog(Instant.now() + " " + runId + " (" + Secrets.redact(modelUri) + "): score "
                 + fmt(r.initialScore()) + " -> " + fmt(r.finalScore())
                 + (index < 0 ? "" : registered == null ? ", not better than the base prompt: nothing registered"
                 : ", registered " + registered)));
@@ -207,6 +238,19 @@ public final class Execution {
 
     /** Every sync interval: the cancel marker, progress, and the run folder's copy in the store. */
     private void tick() {
+        ExecutionLease l = lease;
+        if (l != null && leaseLost == null) {
+            try {
+                l.renew();
+            } catch (dev.promptopt.RunInUseException lost) {
+                log.error("{}", lost.getMessage());
+                leaseLost = lost;
+                cancel();
+                return;
+            } catch (RuntimeException e) {
+                log.warn("execution {}: could not renew the lease: {}", id, e.toString());
+            }
+        }
         try {
             if (!cancelled && cancelRequested()) {
                 log.info("execution {}: cancel requested", id);
@@ -242,7 +286,10 @@ public final class Execution {
 
     synchronized ExecutionState save(ExecutionState s) {
         state = s;
-        owner.stores.defaultStore().put(id + "/execution.json", JsonSupport.toFileBytes(s));
+        if (leaseLost != null) {
+            return s; // another worker owns the execution now: its state is not ours to write
+        }
+        owner.stores.defaultStore().put(id + "/execution.json", Executions.storedJson(s));
         for (Consumer<ExecutionState> l : owner.stateListeners) {
             try {
                 l.accept(s);

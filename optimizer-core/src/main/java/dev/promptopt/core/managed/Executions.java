@@ -1,8 +1,5 @@
 package dev.promptopt.core.managed;
 
-import dev.promptopt.core.cost.ModelRole;
-import dev.promptopt.core.cost.UsageMeter;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptopt.Budget;
@@ -14,6 +11,7 @@ import dev.promptopt.InvalidInputException;
 import dev.promptopt.LanguageModel;
 import dev.promptopt.ObjectStore;
 import dev.promptopt.OptimizationListener;
+import dev.promptopt.Optimizer;
 import dev.promptopt.PredictFn;
 import dev.promptopt.PromptOptimizerException;
 import dev.promptopt.PromptRegistry;
@@ -22,9 +20,13 @@ import dev.promptopt.PromptVersion;
 import dev.promptopt.Rng;
 import dev.promptopt.RunTracker;
 import dev.promptopt.Scorer;
+import dev.promptopt.Secrets;
 import dev.promptopt.core.Datasets;
 import dev.promptopt.core.Models;
+import dev.promptopt.core.OptimizerSequence;
 import dev.promptopt.core.PromptOptimizer;
+import dev.promptopt.core.cost.ModelRole;
+import dev.promptopt.core.cost.UsageMeter;
 import dev.promptopt.core.internal.JsonSupport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -74,6 +76,9 @@ public final class Executions {
     final List<OptimizationListener> listeners;
     final List<Consumer<ExecutionState>> stateListeners;
     final Duration syncInterval;
+    final java.time.Clock clock;
+    final Duration leaseDuration;
+    final String workerId;
 
     private Executions(Builder b) {
         this.stores = b.stores;
@@ -82,6 +87,14 @@ public final class Executions {
         this.listeners = List.copyOf(b.listeners);
         this.stateListeners = List.copyOf(b.stateListeners);
         this.syncInterval = b.syncInterval;
+        this.clock = b.clock;
+        this.leaseDuration = b.leaseDuration;
+        this.workerId = b.workerId != null ? b.workerId
+                : ExecutionLease.host() + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        if (leaseDuration.compareTo(syncInterval.multipliedBy(3)) < 0) {
+            throw new InvalidInputException("leaseDuration " + leaseDuration + " must be at least 3 x syncInterval ("
+                    + syncInterval + "): the lease is renewed every sync interval");
+        }
     }
 
     public static Builder builder(ObjectStores stores) {
@@ -109,16 +122,16 @@ public final class Executions {
         List<ExecutionState.TargetProgress> targets = new ArrayList<>();
         for (int i = 0; i < config.targetModels().size(); i++) {
             String model = config.targetModels().get(i);
-            targets.add(new ExecutionState.TargetProgress(model, id + "-" + (i + 1), config.targetPromptMapping().get(model),
+            targets.add(new ExecutionState.TargetProgress(Secrets.redact(model), id + "-" + (i + 1), config.targetPromptMapping().get(model),
                     ExecutionStatus.PENDING, 0, config.maxMetricCalls(), null, null, null));
         }
         ExecutionState.TargetProgress origin = config.baseModel() == null ? null
-                : new ExecutionState.TargetProgress(config.baseModel(), id + "-0", null, ExecutionStatus.PENDING, 0,
+                : new ExecutionState.TargetProgress(Secrets.redact(config.baseModel()), id + "-0", null, ExecutionStatus.PENDING, 0,
                 plan.test().size(), null, null, null);
         Instant now = Instant.now();
         ExecutionState state = new ExecutionState(id, ExecutionStatus.PENDING, config.source(),
                 config.baseDirectory().toString(), now, now, origin, targets, List.of(), null);
-        out.put(id + "/config.json", JsonSupport.toFileBytes(config.toJson()));
+        out.put(id + "/config.json", storedJson(config.toJson()));
         Execution e = new Execution(this, plan, state);
         e.save(state.withLog(now + " created from " + config.source()));
         return e;
@@ -129,15 +142,49 @@ public final class Executions {
      * is the one saved with it; a COMPLETED execution returns at once when run.
      */
     public Execution resume(String executionId) {
+        return resume(executionId, null);
+    }
+
+    /**
+     * Like {@link #resume(String)}, with the configuration the execution was created from. The stored configuration
+     * has its credentials redacted; when it had any (e.g. {@code ?apiKey=} in a model URI), the original configuration
+     * must be given again (or the keys moved to the environment), and it must match the stored one.
+     *
+     * @param config the original configuration, or null to use the stored one
+     */
+    public Execution resume(String executionId, OptimizationConfig config) {
         ExecutionState state = status(executionId);
         ObjectStore out = stores.defaultStore();
         String json = new String(out.get(executionId + "/config.json"), StandardCharsets.UTF_8);
-        OptimizationConfig config = OptimizationConfig.parse(json, state.configSource(), Path.of(state.configDirectory()));
-        Plan plan = prepare(config, executionId);
+        OptimizationConfig stored = OptimizationConfig.parse(json, state.configSource(), Path.of(state.configDirectory()));
+        OptimizationConfig effective = stored;
+        if (config != null) {
+            try {
+                if (!JsonSupport.mapper().readTree(storedJson(config.toJson())).equals(JsonSupport.mapper().readTree(json))) {
+                    throw new InvalidInputException("execution '" + executionId + "' was created from another configuration"
+                            + " than " + config.source() + ": resume it with the configuration it was created from");
+                }
+            } catch (java.io.IOException e) {
+                throw new PromptOptimizerException("configuration of execution '" + executionId + "' is corrupt: "
+                        + e.getMessage(), e);
+            }
+            effective = config;
+        } else if (json.contains("=" + Secrets.MASK) || json.contains(Secrets.MASK + "@")) {
+            throw new InvalidInputException("execution '" + executionId + "': its configuration had credentials in model"
+                    + " URIs, which are never stored: resume it with the configuration it was created from"
+                    + " (resume(id, config), or the CLI's resume --config <file>), or pass the keys through the environment");
+        }
+        Plan plan = prepare(effective, executionId);
         if (out.exists(executionId + "/CANCEL")) {
             out.delete(executionId + "/CANCEL"); // a resume is the user's word that the execution should go on
         }
         return new Execution(this, plan, state);
+    }
+
+    /** JSON for the store, credentials redacted: what is written there may be read by anyone with the bucket. */
+    static byte[] storedJson(Object value) {
+        String text = new String(JsonSupport.toFileBytes(value), StandardCharsets.UTF_8);
+        return Secrets.redact(text).getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -178,8 +225,11 @@ public final class Executions {
     /** Everything a run needs, resolved and checked. */
     record Plan(OptimizationConfig config, PromptRegistry registry, PromptVersion base, Dataset train, Dataset test,
                 Scorer scorer, Map<String, LanguageModel> targets, LanguageModel baseModel, LanguageModel reflection,
-                OptimizerFactory factory, RunTracker tracker, List<Example> fewShot, LanguageModel judge) {
+                List<OptimizerFactory> factories, RunTracker tracker, List<Example> fewShot, LanguageModel judge) {
     }
+
+    /** The name the few-shot optimizer registers (optimizer-fewshot). */
+    static final String FEWSHOT = "fewshot";
 
     Plan prepare(OptimizationConfig c, String id) {
         List<String> problems = new ArrayList<>();
@@ -233,9 +283,21 @@ public final class Executions {
                 problems.add("optimizationMetric: " + e.getMessage());
             }
         }
-        OptimizerFactory factory = OptimizerFactories.find(c.optimizer());
+        List<OptimizerFactory> factories = new ArrayList<>();
+        for (String name : c.optimizers()) {
+            OptimizerFactory f = OptimizerFactories.find(name);
+            if (f != null) {
+                factories.add(f);
+            }
+        }
+        // includeFewShotExamples: with the few-shot optimizer on the classpath, a last stage chooses the examples on the
+        // validation data; without it, the first k examples (seeded shuffle) are appended, as SAP's job does.
+        OptimizerFactory fewShotStage = c.includeFewShotExamples() ? OptimizerFactories.find(FEWSHOT) : null;
+        if (fewShotStage != null && !c.optimizers().contains(FEWSHOT)) {
+            factories.add(fewShotStage);
+        }
         List<Example> fewShot = List.of();
-        if (c.includeFewShotExamples() && train != null) {
+        if (c.includeFewShotExamples() && fewShotStage == null && train != null) {
             if (train.size() < c.fewShotExamples()) {
                 problems.add("fewShotExamples: " + c.fewShotExamples() + " examples asked, the training data has " + train.size());
             } else {
@@ -246,7 +308,7 @@ public final class Executions {
         }
         RunTracker tracker = this.tracker != null ? this.tracker
                 : c.tracking() != null ? RunTracker.inDirectory(c.tracking()) : RunTracker.none();
-        Plan plan = new Plan(c, registry, base, train, test, scorer, targets, baseModel, reflection, factory, tracker, fewShot,
+        Plan plan = new Plan(c, registry, base, train, test, scorer, targets, baseModel, reflection, factories, tracker, fewShot,
                 judge);
         if (problems.isEmpty()) {
             // Every target's run is built (and so checked: variables against data, scorer needs) before any call.
@@ -257,9 +319,9 @@ public final class Executions {
                 } catch (PromptOptimizerException e) {
                     if (e instanceof InvalidInputException iie) {
                         iie.problems().forEach(p -> problems.add("targetModels[" + plan.config().targetModels().indexOf(model)
-                                + "] (" + model + "): " + p));
+                                + "] (" + Secrets.redact(model) + "): " + Secrets.redact(p)));
                     } else {
-                        problems.add("targetModels (" + model + "): " + e.getMessage());
+                        problems.add("targetModels (" + Secrets.redact(model) + "): " + Secrets.redact(e.getMessage()));
                     }
                 }
             }
@@ -307,8 +369,16 @@ public final class Executions {
                 budget = budget.withMaxCost(c.maxDollars());
                 b.costSource(meter::totalCost);
             }
-            b.optimizer(plan.factory().create(new OptimizerFactory.Spec(baseName, c.optimizerOptions(), reflection, c.seed())))
-                    .budget(budget);
+            List<Optimizer> stages = new ArrayList<>();
+            for (OptimizerFactory f : plan.factories()) {
+                Map<String, String> options = new LinkedHashMap<>(c.optimizers().contains(f.name())
+                        ? c.optimizerOptions(f.name()) : Map.of());
+                if (f.name().equals(FEWSHOT) && c.includeFewShotExamples()) {
+                    options.putIfAbsent("maxDemos", String.valueOf(c.fewShotExamples()));
+                }
+                stages.add(f.create(new OptimizerFactory.Spec(baseName, options, reflection, c.seed())));
+            }
+            b.optimizer(stages.size() == 1 ? stages.get(0) : OptimizerSequence.of(stages)).budget(budget);
         }
         return resume ? b.resume(runId) : b.runId(runId);
     }
@@ -366,7 +436,7 @@ public final class Executions {
             String content = new String(store.get(l.key()), StandardCharsets.UTF_8);
             return Datasets.parse(store.describe() + "/" + l.key(), content, DatasetFormat.AUTO);
         } catch (PromptOptimizerException e) {
-            problems.add(key + ": " + e.getMessage());
+            problems.add(key + ": " + Secrets.redact(e.getMessage()));
             return null;
         }
     }
@@ -375,7 +445,7 @@ public final class Executions {
         try {
             return Models.resolve(uri);
         } catch (PromptOptimizerException e) {
-            problems.add(key + ": " + e.getMessage());
+            problems.add(key + ": " + Secrets.redact(e.getMessage()));
             return null;
         }
     }
@@ -383,7 +453,7 @@ public final class Executions {
     static ObjectNode sapEntry(String model, double pre, double post, PromptTemplate best, String promptName, String registered,
                                long metricCalls) {
         ObjectNode n = JsonSupport.mapper().createObjectNode();
-        n.put("model_name", model);
+        n.put("model_name", Secrets.redact(model));
         n.put("pre_optimization_score", pre);
         n.put("post_optimization_score", post);
         StringBuilder system = new StringBuilder();
@@ -435,6 +505,9 @@ public final class Executions {
         private final List<OptimizationListener> listeners = new ArrayList<>();
         private final List<Consumer<ExecutionState>> stateListeners = new ArrayList<>();
         private Duration syncInterval = Duration.ofSeconds(1);
+        private java.time.Clock clock = java.time.Clock.systemUTC();
+        private Duration leaseDuration = Duration.ofSeconds(60);
+        private String workerId;
 
         private Builder(ObjectStores stores) {
             this.stores = Objects.requireNonNull(stores, "stores");
@@ -470,6 +543,30 @@ public final class Executions {
                 throw new InvalidInputException("syncInterval must be positive, found " + interval);
             }
             this.syncInterval = interval;
+            return this;
+        }
+
+        /** The clock that dates and expires leases (default the system clock); for tests. */
+        public Builder clock(java.time.Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * How long a worker's lease on a running execution lasts without renewal (default 60 s; renewed every sync
+         * interval). Another worker can take over an execution only after its lease expired.
+         */
+        public Builder leaseDuration(Duration duration) {
+            if (duration.isNegative() || duration.isZero()) {
+                throw new InvalidInputException("leaseDuration must be positive, found " + duration);
+            }
+            this.leaseDuration = duration;
+            return this;
+        }
+
+        /** This worker's name in leases (default host, pid and a random suffix). */
+        public Builder workerId(String workerId) {
+            this.workerId = requireId(workerId);
             return this;
         }
 

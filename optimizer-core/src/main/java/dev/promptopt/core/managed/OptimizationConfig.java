@@ -1,13 +1,14 @@
 package dev.promptopt.core.managed;
 
-import dev.promptopt.core.cost.CostTable;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptopt.InvalidInputException;
 import dev.promptopt.PromptUri;
+import dev.promptopt.Secrets;
+import dev.promptopt.core.cost.CostTable;
 import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.internal.engine.SetupChecks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +40,9 @@ import java.util.regex.Pattern;
  *   "baseModel": "openai:/gpt-4o",
  *   "includeFewShotExamples": false, "fewShotExamples": 3,
  *   "prototypeMode": false,
- *   "optimizer": "gepa", "optimizerOptions": {"reflectionMinibatchSize": "3"},
+ *   "optimizer": "gepa", "optimizerOptions": {"reflectionMinibatchSize": "3"},   // or "fewshot", "metaprompt",
+ *                                                        // or a list run in order: ["gepa", "fewshot"] with
+ *                                                        // options prefixed by name: {"fewshot.maxDemos": "4"}
  *   "budget": {"maxMetricCalls": 300, "maxDollars": 5.0,        // per target model
  *              "prices": {"my-model": {"input": 0.5, "output": 1.5}}},  // USD per 1M tokens, added to the defaults
  *   "reflectionModel": "openai:/gpt-4o", "judgeModel": "openai:/gpt-4o",
@@ -51,6 +54,9 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>{@code objectStores} may also be the path of a JSON file holding the same object (see {@link ObjectStores}).
+ * With {@code includeFewShotExamples} and optimizer-fewshot on the classpath, a few-shot stage (at most
+ * {@code fewShotExamples} demonstrations, chosen on the validation data) runs after the named optimizers, so the
+ * examples in the optimized prompt are the ones that scored best, not the first k.
  * Defaults: {@code optimizer} gepa, {@code budget.maxMetricCalls} 300, {@code maxConcurrency} 8, {@code seed} 0,
  * {@code registry} {@code prompts}, {@code objectStores} a local store {@code store} as default, each target's
  * prompt name {@code <basePrompt name>-<provider>-<model>}. {@code budget.maxDollars} is enforced per target model from
@@ -83,7 +89,7 @@ public final class OptimizationConfig {
     private final boolean includeFewShotExamples;
     private final int fewShotExamples;
     private final boolean prototypeMode;
-    private final String optimizer;
+    private final List<String> optimizers;
     private final Map<String, String> optimizerOptions;
     private final long maxMetricCalls;
     private final Double maxDollars;
@@ -111,7 +117,7 @@ public final class OptimizationConfig {
         this.includeFewShotExamples = p.fewShot;
         this.fewShotExamples = p.fewShotCount;
         this.prototypeMode = p.prototype;
-        this.optimizer = p.optimizer;
+        this.optimizers = p.optimizers;
         this.optimizerOptions = Collections.unmodifiableMap(new LinkedHashMap<>(p.optimizerOptions));
         this.maxMetricCalls = p.maxMetricCalls;
         this.maxDollars = p.maxDollars;
@@ -229,8 +235,35 @@ public final class OptimizationConfig {
         return prototypeMode;
     }
 
+    /** The optimizer's name; for a list, the names joined by {@code +} (e.g. {@code gepa+fewshot}). */
     public String optimizer() {
-        return optimizer;
+        return String.join("+", optimizers);
+    }
+
+    /** The optimizers run one after the other (one name, or the list given). */
+    public List<String> optimizers() {
+        return optimizers;
+    }
+
+    /**
+     * The options of one optimizer: all of {@code optimizerOptions} when there is one optimizer; with a list, the
+     * options prefixed with its name ({@code "fewshot.maxDemos"}), without the prefix.
+     */
+    public Map<String, String> optimizerOptions(String name) {
+        return optionsFor(optimizers, optimizerOptions, name);
+    }
+
+    static Map<String, String> optionsFor(List<String> optimizers, Map<String, String> options, String name) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String prefix = name + ".";
+        options.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            } else if (optimizers.size() == 1) {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
 
     public Map<String, String> optimizerOptions() {
@@ -326,7 +359,7 @@ public final class OptimizationConfig {
         boolean fewShot;
         int fewShotCount = 3;
         boolean prototype;
-        String optimizer = "gepa";
+        List<String> optimizers = List.of("gepa");
         final Map<String, String> optimizerOptions = new LinkedHashMap<>();
         long maxMetricCalls = DEFAULT_MAX_METRIC_CALLS;
         Double maxDollars;
@@ -377,7 +410,7 @@ public final class OptimizationConfig {
             prototype = bool("prototypeMode", false);
             optimizer();
             budget();
-            Long c = root.has("maxConcurrency") ? integer("maxConcurrency", 1, 1024) : null;
+            Long c = root.has("maxConcurrency") ? integer("maxConcurrency", 1, SetupChecks.MAX_CONCURRENCY) : null;
             if (c != null) {
                 maxConcurrency = c.intValue();
             }
@@ -531,7 +564,9 @@ public final class OptimizationConfig {
             }
             for (String model : targetModels) {
                 if (!mapping.containsKey(model) && basePrompt != null) {
-                    mapping.put(model, basePrompt.name() + "-" + model.replace(":/", "-").replaceAll("[^A-Za-z0-9_.-]", "-"));
+                    // Named after the model's name only: options in the URI may hold a key.
+                    mapping.put(model, basePrompt.name() + "-" + Secrets.modelName(model).replace(":/", "-")
+                            .replaceAll("[^A-Za-z0-9_.-]", "-"));
                 }
             }
             for (Map.Entry<String, String> e : mapping.entrySet()) {
@@ -544,9 +579,29 @@ public final class OptimizationConfig {
         }
 
         private void optimizer() {
-            String name = text("optimizer", false);
-            if (name != null) {
-                optimizer = name;
+            JsonNode node = root.get("optimizer");
+            if (node != null && node.isArray()) {
+                List<String> names = new ArrayList<>();
+                for (JsonNode n : node) {
+                    if (!n.isTextual() || n.asText().isBlank()) {
+                        problems.add("optimizer: expected a list of optimizer names, e.g. [\"gepa\", \"fewshot\"], found " + node);
+                        return;
+                    }
+                    names.add(n.asText().strip());
+                }
+                if (names.isEmpty()) {
+                    problems.add("optimizer: the list is empty; name at least one optimizer, e.g. \"fewshot\"");
+                    return;
+                }
+                optimizers = List.copyOf(names);
+            } else {
+                String name = text("optimizer", false);
+                if (name == null && root.has("optimizer")) {
+                    return;
+                }
+                if (name != null) {
+                    optimizers = List.of(name);
+                }
             }
             JsonNode opts = root.get("optimizerOptions");
             if (opts != null) {
@@ -562,19 +617,28 @@ public final class OptimizationConfig {
                     });
                 }
             }
-            if (name == null && root.has("optimizer")) {
-                return;
+            if (optimizers.size() > 1) {
+                for (String key : optimizerOptions.keySet()) {
+                    int dot = key.indexOf('.');
+                    if (dot < 0 || !optimizers.contains(key.substring(0, dot))) {
+                        problems.add("optimizerOptions." + key + ": with a list of optimizers, prefix each option with the "
+                                + "optimizer it is for, e.g. \"" + optimizers.get(0) + "." + key + "\" (optimizers: " + optimizers + ")");
+                    }
+                }
             }
-            OptimizerFactory f = OptimizerFactories.find(optimizer);
-            if (f == null) {
-                List<String> known = OptimizerFactories.names();
-                problems.add("optimizer: no optimizer named '" + optimizer + "' on the classpath"
-                        + Suggestions.didYouMean(optimizer, known) + " (known: " + known + ")"
-                        + (optimizer.equals("gepa") ? "; add dev.promptopt:optimizer-gepa" : ""));
-                return;
-            }
-            for (String p : f.validate(optimizerOptions, root.hasNonNull("reflectionModel"))) {
-                problems.add("optimizerOptions: " + p);
+            for (String name : optimizers) {
+                OptimizerFactory f = OptimizerFactories.find(name);
+                if (f == null) {
+                    List<String> known = OptimizerFactories.names();
+                    problems.add("optimizer: no optimizer named '" + name + "' on the classpath"
+                            + Suggestions.didYouMean(name, known) + " (known: " + known + ")"
+                            + (name.equals("gepa") ? "; add dev.promptopt:optimizer-gepa"
+                            : name.equals("fewshot") || name.equals("metaprompt") ? "; add dev.promptopt:optimizer-fewshot" : ""));
+                    continue;
+                }
+                for (String p : f.validate(optionsFor(optimizers, optimizerOptions, name), root.hasNonNull("reflectionModel"))) {
+                    problems.add("optimizerOptions: " + p);
+                }
             }
         }
 

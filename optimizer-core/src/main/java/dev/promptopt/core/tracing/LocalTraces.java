@@ -225,7 +225,7 @@ public final class LocalTraces {
                 failed++;
                 continue;
             }
-            if (t.output() == null) {
+            if (Example.isEmptyOutput(t.output())) {
                 withoutOutput++;
                 continue;
             }

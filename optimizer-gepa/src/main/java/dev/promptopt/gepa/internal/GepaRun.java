@@ -14,6 +14,7 @@ import dev.promptopt.OptimizerOutcome;
 import dev.promptopt.PromptSet;
 import dev.promptopt.PromptTemplate;
 import dev.promptopt.Rng;
+import dev.promptopt.Secrets;
 import dev.promptopt.StopReason;
 import dev.promptopt.SystemicFailureException;
 import dev.promptopt.gepa.GepaOptions;
@@ -763,15 +764,16 @@ public final class GepaRun {
             }
             return text;
         } catch (ModelException e) {
+            String error = Secrets.redact(e.getMessage()); // it may be checkpointed, logged and shown
             synchronized (lock) {
                 reflectionFailuresInARow++;
-                p.rejectedBecause = e.getMessage();
-                log.warn("reflection call failed ({} in a row): {}", reflectionFailuresInARow, e.getMessage());
+                p.rejectedBecause = error;
+                log.warn("reflection call failed ({} in a row): {}", reflectionFailuresInARow, error);
                 if (reflectionFailuresInARow >= REFLECTION_FAILURE_LIMIT) {
                     checkpoint("reflection-failed");
                     throw new SystemicFailureException("the run stopped: the reflection model '" + reflector.name()
-                            + "' failed " + reflectionFailuresInARow + " times in a row; last error: " + e.getMessage()
-                            + ". The checkpoint is intact: fix the cause and resume the run.", e);
+                            + "' failed " + reflectionFailuresInARow + " times in a row; last error: " + error
+                            + ". The checkpoint is intact: fix the cause and resume the run.", Secrets.redacted(e));
                 }
             }
             return null;

@@ -168,6 +168,11 @@ public final class Pareto {
         for (int f : freq.values()) {
             total += f;
         }
+        if (total <= 0) {
+            // Only reachable when no candidate has a usable score on any validation example.
+            throw new IllegalStateException("no candidate is on a Pareto front: no validation example has a score"
+                    + " (all failed, or the aggregation gave no number); frequencies " + freq);
+        }
         int r = rng.nextInt(total);
         for (Map.Entry<Integer, Integer> e : freq.entrySet()) {
             r -= e.getValue();

@@ -1,6 +1,7 @@
 package dev.promptopt.gepa.internal;
 
 import dev.promptopt.ExampleResult;
+import dev.promptopt.Secrets;
 import dev.promptopt.gepa.GepaOptions;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ public final class Reflection {
         if (r.failed() && !feedback.contains(r.error())) {
             feedback = (feedback.isEmpty() ? "" : feedback + "\n") + "error: " + r.error();
         }
-        e.feedback = feedback;
+        e.feedback = Secrets.redact(feedback); // the reflection model must never see a credential an error echoed
         e.score = r.score();
         return e;
     }

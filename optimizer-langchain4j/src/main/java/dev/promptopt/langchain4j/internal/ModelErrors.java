@@ -4,6 +4,7 @@ import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.exception.NonRetriableException;
 import dev.langchain4j.exception.RetriableException;
 import dev.promptopt.ModelException;
+import dev.promptopt.Secrets;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
@@ -13,7 +14,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * The one place that decides whether a model failure is retriable (rate limit, server error, timeout,
  * network) or permanent (authentication, bad request, unreadable answer), and words its message.
- * Messages never contain request headers, so API keys cannot leak through them.
+ * Messages never contain request headers, and pass through {@link Secrets#redact} (a provider or proxy may echo
+ * the key in its error body); causes are replaced by redacted copies when their messages hold a secret.
  */
 public final class ModelErrors {
     private static final int MAX_BODY_CHARS = 300;
@@ -41,8 +43,31 @@ public final class ModelErrors {
         if (!excerpt.isEmpty()) {
             msg.append(": ").append(excerpt);
         }
-        return retriableStatus(status) ? ModelException.retriable(msg.toString(), cause)
-                : ModelException.permanent(msg.toString(), cause);
+        return retriableStatus(status) ? retriable(msg.toString(), cause) : permanent(msg.toString(), cause);
+    }
+
+    private static ModelException retriable(String message, Throwable cause) {
+        return ModelException.retriable(Secrets.redact(message), safeCause(cause));
+    }
+
+    private static ModelException permanent(String message, Throwable cause) {
+        return ModelException.permanent(Secrets.redact(message), safeCause(cause));
+    }
+
+    /** The cause, or a redacted copy when a message in its chain holds a secret (keeping the Retry-After hint). */
+    private static Throwable safeCause(Throwable cause) {
+        Throwable safe = Secrets.redacted(cause);
+        if (safe == cause) {
+            return cause;
+        }
+        HttpStatusException http = find(cause, HttpStatusException.class);
+        if (http != null) {
+            HttpStatusException copy = new HttpStatusException(http.statusCode(), Secrets.redact(http.getMessage()),
+                    http.retryAfter().orElse(null));
+            copy.setStackTrace(http.getStackTrace());
+            return copy;
+        }
+        return safe;
     }
 
     /** Translates any failure of a model call into a {@link ModelException} (returned as is if it already is one). */
@@ -56,19 +81,19 @@ public final class ModelErrors {
         }
         if (find(t, HttpTimeoutException.class) != null || find(t, TimeoutException.class) != null
                 || find(t, dev.langchain4j.exception.TimeoutException.class) != null) {
-            return ModelException.retriable(model + ": timed out waiting for the answer", t);
+            return retriable(model + ": timed out waiting for the answer", t);
         }
         if (find(t, com.fasterxml.jackson.core.JsonProcessingException.class) != null) {
-            return ModelException.permanent(model + ": malformed response body, not the expected JSON ("
+            return permanent(model + ": malformed response body, not the expected JSON ("
                     + firstLine(find(t, com.fasterxml.jackson.core.JsonProcessingException.class).getOriginalMessage()) + ")", t);
         }
         if (t instanceof RetriableException || find(t, IOException.class) != null) {
-            return ModelException.retriable(model + ": " + describe(t), t);
+            return retriable(model + ": " + describe(t), t);
         }
         if (t instanceof NonRetriableException) {
-            return ModelException.permanent(model + ": " + describe(t), t);
+            return permanent(model + ": " + describe(t), t);
         }
-        return ModelException.permanent(model + ": call failed: " + describe(t), t);
+        return permanent(model + ": call failed: " + describe(t), t);
     }
 
     /** The Retry-After hint anywhere in a failure's cause chain. */

@@ -12,6 +12,7 @@ import dev.promptopt.OptimizationStoppedException;
 import dev.promptopt.PredictFn;
 import dev.promptopt.PromptSet;
 import dev.promptopt.Scorer;
+import dev.promptopt.Secrets;
 import dev.promptopt.StopReason;
 import dev.promptopt.SystemicFailureException;
 import dev.promptopt.core.Hedging;
@@ -385,7 +386,7 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
     private static String describe(Throwable e) {
         String kind = e instanceof ModelException me ? (me.retriable() ? "model error (retriable)" : "model error")
                 : e.getClass().getSimpleName();
-        return kind + ": " + e.getMessage();
+        return Secrets.redact(kind + ": " + e.getMessage()); // error texts become feedback, journal lines and prompts
     }
 
     private static RuntimeException rethrow(Throwable t) {

@@ -11,6 +11,7 @@ import dev.promptopt.Evaluator;
 import dev.promptopt.OptimizationContext;
 import dev.promptopt.OptimizationEvent;
 import dev.promptopt.OptimizationListener;
+import dev.promptopt.PromptConstraints;
 import dev.promptopt.PromptOptimizerException;
 import dev.promptopt.PromptSet;
 import dev.promptopt.Rng;
@@ -36,11 +37,12 @@ public final class RunContext implements OptimizationContext {
     private final ObjectMapper mapper;
     private final JsonNode restoredState;
     private List<String> registeredUris;
+    private final PromptConstraints constraints;
 
     public RunContext(String runId, String optimizerName, PromptSet seed, Dataset train, Dataset validation,
                       EvaluationEngine engine, ResultJournal journal, long randomSeed, Rng rng,
                       List<OptimizationListener> listeners, CheckpointStore checkpoints, ObjectMapper mapper,
-                      JsonNode restoredState, List<String> registeredUris) {
+                      JsonNode restoredState, List<String> registeredUris, PromptConstraints constraints) {
         this.runId = runId;
         this.optimizerName = optimizerName;
         this.seed = seed;
@@ -56,6 +58,7 @@ public final class RunContext implements OptimizationContext {
         this.mapper = mapper;
         this.restoredState = restoredState;
         this.registeredUris = registeredUris;
+        this.constraints = constraints;
     }
 
     @Override
@@ -109,7 +112,12 @@ public final class RunContext implements OptimizationContext {
 
     @Override
     public List<String> candidateProblems(PromptSet candidate) {
-        return Candidates.problems(seed, candidate);
+        return Candidates.problems(seed, candidate, constraints);
+    }
+
+    @Override
+    public PromptConstraints constraints() {
+        return constraints;
     }
 
     @Override
