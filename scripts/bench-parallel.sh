@@ -8,24 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-GEPA_VERSION=0.1.4
-LITELLM_VERSION=1.106.2
-cache=${PROMPTOPT_CACHE:-$HOME/.cache/promptopt}
-venv="$cache/gepa-venv"
-stamp="$venv/.installed-gepa-$GEPA_VERSION-litellm-$LITELLM_VERSION"
-if [[ ! -f "$stamp" ]]; then
-  echo "installing gepa==$GEPA_VERSION litellm==$LITELLM_VERSION into $venv" >&2
-  mkdir -p "$cache"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check "gepa==$GEPA_VERSION" "litellm==$LITELLM_VERSION" >&2
-  touch "$stamp"
-fi
-
-./mvnw -q -B -ntp -pl benchmarks -am package -DskipTests dependency:build-classpath \
-  -Dmdep.outputFile=target/run-classpath.txt -Dmdep.includeScope=runtime >&2
+source scripts/bench-setup.sh
 
 exec python3 benchmarks/python/bench_parallel.py \
-  --java-cp "benchmarks/target/classes:$(cat benchmarks/target/run-classpath.txt)" \
+  --java-cp "$java_cp" \
   --venv-python "$venv/bin/python" \
   --ks "${BENCH_KS:-1,2,4,8}" \
   --seeds "${BENCH_SEEDS:-0,1,2,3,4}" \
