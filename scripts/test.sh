@@ -13,5 +13,6 @@ done
 
 ./mvnw -B -ntp verify "$@"
 
-# The example notebooks, executed headlessly with the JJava kernel (venv cached outside the repo).
+# The example notebooks, executed headlessly with the JJava kernel from a temporary folder outside the repository,
+# loading the artifacts it installs (into ~/.m2/repository, or PROMPTOPT_M2_REPO) through %maven.
 scripts/notebook-run.sh

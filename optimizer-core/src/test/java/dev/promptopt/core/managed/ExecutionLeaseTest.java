@@ -148,7 +148,8 @@ class ExecutionLeaseTest {
         DirectoryObjectStore real = new DirectoryObjectStore(dir.resolve("store"));
         new ExecutionLease(real, "e2", "dead-worker", clock, Duration.ofSeconds(30)).acquire();
         clock.advance(Duration.ofSeconds(31));
-        // Both takers write their lease before either reads it back.
+        // Both takers read the expired lease before either writes, and write before either reads it back.
+        CyclicBarrier bothRead = new CyclicBarrier(2);
         CyclicBarrier bothWritten = new CyclicBarrier(2);
         ObjectStore racing = new ObjectStore() {
             @Override
@@ -163,6 +164,11 @@ class ExecutionLeaseTest {
 
             @Override
             public void put(String key, byte[] content) {
+                try {
+                    bothRead.await(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
                 real.put(key, content);
                 try {
                     bothWritten.await(30, TimeUnit.SECONDS);
