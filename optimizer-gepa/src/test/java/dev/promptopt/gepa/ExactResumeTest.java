@@ -3,18 +3,13 @@ package dev.promptopt.gepa;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.promptopt.ChatMessage;
-import dev.promptopt.Feedback;
 import dev.promptopt.LanguageModel;
-import dev.promptopt.ModelResponse;
 import dev.promptopt.OptimizationResult;
 import dev.promptopt.PredictFn;
 import dev.promptopt.PromptRegistry;
 import dev.promptopt.Scorer;
 import dev.promptopt.core.PromptOptimizer;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,31 +47,6 @@ class ExactResumeTest {
         return r;
     }
 
-    /** Crashes (an unchecked error, as a dying process) at its n-th call; records the prompts it answered. */
-    private static final class Crashing implements LanguageModel {
-        final RuleWorld.Reflector delegate;
-        final int crashAt;
-        final AtomicInteger attempts = new AtomicInteger();
-
-        Crashing(RuleWorld.Reflector delegate, int crashAt) {
-            this.delegate = delegate;
-            this.crashAt = crashAt;
-        }
-
-        @Override
-        public String name() {
-            return "scripted:/crashing";
-        }
-
-        @Override
-        public ModelResponse chat(List<ChatMessage> messages) {
-            if (attempts.incrementAndGet() == crashAt) {
-                throw new IllegalStateException("simulated crash at reflection call " + crashAt);
-            }
-            return delegate.chat(messages);
-        }
-    }
-
     @Test
     void everyReflectionPromptAfterAResumeIsByteIdenticalToTheUninterruptedRun(@TempDir Path dir) {
         RuleWorld.Reflector straight = new RuleWorld.Reflector(1, 2);
@@ -89,7 +59,7 @@ class ExactResumeTest {
             PromptRegistry registry = registry();
             RuleWorld.Target target = new RuleWorld.Target(0);
             Path runs = dir.resolve("b" + crashAt);
-            assertThatThrownBy(() -> builder(registry, target, new Crashing(reflector, crashAt), runs).runId("r").run())
+            assertThatThrownBy(() -> builder(registry, target, new CrashingModel(reflector, crashAt), runs).runId("r").run())
                     .hasMessageContaining("simulated crash");
             OptimizationResult resumed = builder(registry, target, reflector, runs).resume("r").run();
 

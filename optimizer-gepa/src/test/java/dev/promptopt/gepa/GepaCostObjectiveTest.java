@@ -18,7 +18,6 @@ import dev.promptopt.gepa.internal.Objectives;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -138,31 +137,6 @@ class GepaCostObjectiveTest {
                 .noneMatch(r -> ((Map<?, ?>) r).get("candidate").equals(verbose)); // dominated: same score, dearer
     }
 
-    /** A reflection model that fails like a dying process at its n-th call. */
-    private static final class Crashing implements LanguageModel {
-        final LanguageModel delegate;
-        final int crashAt;
-        final AtomicInteger attempts = new AtomicInteger();
-
-        Crashing(LanguageModel delegate, int crashAt) {
-            this.delegate = delegate;
-            this.crashAt = crashAt;
-        }
-
-        @Override
-        public String name() {
-            return "scripted:/crashing";
-        }
-
-        @Override
-        public ModelResponse chat(List<ChatMessage> messages) {
-            if (attempts.incrementAndGet() == crashAt) {
-                throw new IllegalStateException("simulated crash at reflection call " + crashAt);
-            }
-            return delegate.chat(messages);
-        }
-    }
-
     @Test
     void aResumedRunKeepsTheCostsOfTheExamplesScoredBeforeTheCrash(@TempDir Path dir) {
         GepaOptions options = Gepa.options().objectives(GepaOptions.Objective.COST_PER_EXAMPLE);
@@ -171,10 +145,10 @@ class GepaCostObjectiveTest {
         RuleWorld.Reflector reflector = reflector();
         Path runs = dir.resolve("b");
         // the crash comes after both candidates were validated and journaled with their costs
-        assertThatThrownBy(() -> builder(options, new Crashing(reflector, 3), meter(), runs).runId("k").run())
+        assertThatThrownBy(() -> builder(options, new CrashingModel(reflector, 3), meter(), runs).runId("k").run())
                 .hasMessageContaining("simulated crash at reflection call 3");
         UsageMeter resumedMeter = meter();
-        OptimizationResult resumed = builder(options, new Crashing(reflector, -1), resumedMeter, runs).resume("k").run();
+        OptimizationResult resumed = builder(options, new CrashingModel(reflector, -1), resumedMeter, runs).resume("k").run();
 
         assertThat(bestText(resumed)).isEqualTo(TERSE);
         assertThat(resumed.candidates()).isEqualTo(straight.candidates());

@@ -3,9 +3,7 @@ package dev.promptopt.gepa;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.promptopt.ChatMessage;
 import dev.promptopt.LanguageModel;
-import dev.promptopt.ModelResponse;
 import dev.promptopt.OptimizationEvent;
 import dev.promptopt.OptimizationResult;
 import dev.promptopt.PromptRegistry;
@@ -66,40 +64,12 @@ class GepaIntegrationTest {
         assertThat(events).anyMatch(e -> e instanceof OptimizationEvent.CandidateAccepted a && a.newBest() && a.score() == 1.0);
     }
 
-    /** A reflection model that crashes the process (an unchecked error) on its n-th call. */
-    private static final class CrashingReflector implements LanguageModel {
-        final LanguageModel delegate;
-        final AtomicInteger answered;
-        final int crashAt;
-        final AtomicInteger attempts = new AtomicInteger();
-
-        CrashingReflector(LanguageModel delegate, AtomicInteger answered, int crashAt) {
-            this.delegate = delegate;
-            this.answered = answered;
-            this.crashAt = crashAt;
-        }
-
-        @Override
-        public String name() {
-            return "scripted:/crashing";
-        }
-
-        @Override
-        public ModelResponse chat(List<ChatMessage> messages) {
-            if (attempts.incrementAndGet() == crashAt) {
-                throw new IllegalStateException("simulated crash at reflection call " + crashAt);
-            }
-            answered.incrementAndGet();
-            return delegate.chat(messages);
-        }
-    }
-
     @Test
     void aRunKilledDuringReflectionResumesThroughTheEngineWithoutRepeatingACall(@TempDir Path dir) {
         RuleWorld.Target straightTarget = new RuleWorld.Target(0);
         AtomicInteger straightReflections = new AtomicInteger();
         OptimizationResult straight = builder(registry(), straightTarget,
-                new CrashingReflector(new RuleWorld.Reflector(1), straightReflections, -1), dir.resolve("a"))
+                new CrashingModel(new RuleWorld.Reflector(1), -1, straightReflections), dir.resolve("a"))
                 .runId("straight").run();
 
         for (int crashAt = 1; crashAt <= 4; crashAt++) {
@@ -109,11 +79,11 @@ class GepaIntegrationTest {
             Path runs = dir.resolve("b" + crashAt);
             int at = crashAt;
             assertThatThrownBy(() -> builder(registry, target,
-                    new CrashingReflector(new RuleWorld.Reflector(1), reflections, at), runs).runId("killed").run())
+                    new CrashingModel(new RuleWorld.Reflector(1), at, reflections), runs).runId("killed").run())
                     .hasMessageContaining("simulated crash at reflection call " + at);
 
             OptimizationResult resumed = builder(registry, target,
-                    new CrashingReflector(new RuleWorld.Reflector(1), reflections, -1), runs).resume("killed").run();
+                    new CrashingModel(new RuleWorld.Reflector(1), -1, reflections), runs).resume("killed").run();
 
             assertThat(target.calls.get()).as("target calls, crash at %d", at).isEqualTo(straightTarget.calls.get());
             assertThat(reflections.get()).as("reflection calls, crash at %d", at).isEqualTo(straightReflections.get());
