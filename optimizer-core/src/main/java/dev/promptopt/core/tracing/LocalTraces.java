@@ -165,7 +165,8 @@ public final class LocalTraces {
         try {
             bytes = (mapper.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write trace " + traceId + " as JSON: " + e.getMessage(), e);
+            throw new InvalidInputException("cannot write trace " + traceId + " of experiment '" + experiment
+                    + "': its inputs or output cannot be written as JSON: " + e.getOriginalMessage(), e);
         }
         append(file, bytes);
         return traceId;
