@@ -225,9 +225,7 @@ public final class MlflowRest {
                 last = MlflowException.unreachable(server, call, e);
                 wait = backoff;
                 if (!idempotent && !neverSent(e)) {
-                    throw new MlflowException(last.getMessage() + "; not sent again: " + call + " is not idempotent and"
-                            + " the server may have acted on it (look for what it created before trying again)",
-                            0, "", false, e);
+                    throw new MlflowException(last.getMessage() + notSentAgain(call), 0, "", false, e);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -238,6 +236,11 @@ public final class MlflowRest {
             throw new MlflowException(last.getMessage() + " [" + connection.maxAttempts() + " attempts]", 0, "", true, last.getCause());
         }
         throw last;
+    }
+
+    private static String notSentAgain(String call) {
+        return "; not sent again: " + call + " is not idempotent and the server may have acted on it"
+                + " (look for what it created before trying again)";
     }
 
     /** Whether an I/O failure happened before the request left: no connection was ever made. */
@@ -284,8 +287,7 @@ public final class MlflowRest {
                     + " path prefix): it must be the MLflow tracking server itself", status, NOT_MLFLOW, false, null);
         }
         boolean retriable = HttpRetryRules.retriable(status, idempotent);
-        String notRepeated = !retriable && HttpRetryRules.retriable(status) ? "; not sent again: " + call
-                + " is not idempotent and the server may have acted on it (look for what it created before trying again)" : "";
+        String notRepeated = !retriable && HttpRetryRules.retriable(status) ? notSentAgain(call) : "";
         return new MlflowException("MLflow at " + server + " failed " + call + " with HTTP " + status
                 + (errorCode.isEmpty() ? "" : " " + errorCode) + ": " + message + notRepeated, status, errorCode, retriable, null);
     }
