@@ -17,7 +17,8 @@ import java.util.function.Function;
 /**
  * Builds a hosted model of one {@link HostedModelProvider} (OpenAI, Anthropic, Ollama, OpenAI-compatible, each
  * from its own module) as a {@link LanguageModel} with retries, a timeout and an optional rate limit. Keys and
- * base URLs come from the builder, else from environment variables; a missing key fails in {@link #build()} naming the variable. Keys are never logged.
+ * base URLs come from the builder, else from environment variables; a missing key fails in {@link #build()}
+ * naming the variable. Keys are never logged.
  *
  * <pre>{@code
  * LanguageModel judge = OpenAiModels.openAi("gpt-4o-mini")         // optimizer-langchain4j-openai

@@ -15,7 +15,10 @@ public final class AnthropicModels {
     private AnthropicModels() {
     }
 
-    /** An Anthropic model; the key comes from {@code ANTHROPIC_API_KEY} unless given, the base URL from {@code ANTHROPIC_BASE_URL}. */
+    /**
+     * An Anthropic model; the key comes from {@code ANTHROPIC_API_KEY} unless given, the base URL from
+     * {@code ANTHROPIC_BASE_URL}.
+     */
     public static HostedModelBuilder anthropic(String model) {
         return new AnthropicProvider().builder(model);
     }

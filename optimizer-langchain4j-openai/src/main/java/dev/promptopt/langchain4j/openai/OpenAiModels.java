@@ -19,7 +19,10 @@ public final class OpenAiModels {
     private OpenAiModels() {
     }
 
-    /** An OpenAI model; the key comes from {@code OPENAI_API_KEY} unless given, the base URL from {@code OPENAI_BASE_URL}. */
+    /**
+     * An OpenAI model; the key comes from {@code OPENAI_API_KEY} unless given, the base URL from
+     * {@code OPENAI_BASE_URL}.
+     */
     public static HostedModelBuilder openAi(String model) {
         return new OpenAiProvider().builder(model);
     }

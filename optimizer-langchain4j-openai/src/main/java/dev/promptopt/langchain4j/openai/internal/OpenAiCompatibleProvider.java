@@ -16,7 +16,8 @@ public final class OpenAiCompatibleProvider extends HostedModelProvider {
     }
 
     public OpenAiCompatibleProvider(Function<String, String> env) {
-        super("openai-compatible", "PROMPTOPT_OPENAI_COMPATIBLE_API_KEY", "PROMPTOPT_OPENAI_COMPATIBLE_BASE_URL", false, env);
+        super("openai-compatible", "PROMPTOPT_OPENAI_COMPATIBLE_API_KEY", "PROMPTOPT_OPENAI_COMPATIBLE_BASE_URL", false,
+                env);
     }
 
     @Override

@@ -24,7 +24,8 @@ public final class OpenAiProvider extends HostedModelProvider {
     /** The OpenAI client for OpenAI and for OpenAI-compatible servers; a missing key is sent as "none". */
     static ChatModel openAiChatModel(HostedModelBuilder.Settings s) {
         OpenAiChatModel.OpenAiChatModelBuilder b = OpenAiChatModel.builder().httpClientBuilder(s.httpClientBuilder())
-                .modelName(s.model()).apiKey(s.apiKey() == null ? "none" : s.apiKey()).timeout(s.timeout()).maxRetries(0);
+                .modelName(s.model()).apiKey(s.apiKey() == null ? "none" : s.apiKey()).timeout(s.timeout())
+                .maxRetries(0);
         if (s.baseUrl() != null) {
             b.baseUrl(s.baseUrl());
         }
