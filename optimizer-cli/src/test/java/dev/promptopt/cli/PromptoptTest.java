@@ -1,0 +1,140 @@
+package dev.promptopt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.promptopt.ObjectStore;
+import dev.promptopt.managed.Executions;
+import dev.promptopt.managed.ManagedFixture;
+import dev.promptopt.managed.OptimizationConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line, run in-process: exit codes, help per subcommand, the version, and errors naming what is wrong. */
+class PromptoptTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Promptopt.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpListsEveryCommandAndTheExitCodes() {
+        assertThat(run("--help")).isEqualTo(Promptopt.OK);
+        assertThat(out()).contains("run", "status", "resume", "cancel", "--version", "Exit codes:",
+                "3   the execution was stopped by a cancel");
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void eachCommandHasItsOwnHelp() {
+        assertThat(run("resume", "--help")).isEqualTo(Promptopt.OK);
+        assertThat(out()).contains("Usage: promptopt resume", "<id>", "--config", "--stores", "--work-dir", "--quiet")
+                .doesNotContain("--json");
+        out.reset();
+        assertThat(run("help", "status")).isEqualTo(Promptopt.OK);
+        assertThat(out()).contains("Usage: promptopt status", "--json");
+    }
+
+    @Test
+    void versionPrintsTheBuildVersion() throws Exception {
+        assertThat(run("--version")).isEqualTo(Promptopt.OK);
+        String pom = Files.readString(Path.of("pom.xml"));
+        String version = pom.substring(pom.indexOf("<version>", pom.indexOf("<parent>")) + 9);
+        version = version.substring(0, version.indexOf('<'));
+        assertThat(out().strip()).isEqualTo("promptopt " + version);
+    }
+
+    @Test
+    void noCommandIsABadArgumentWithTheUsageOnStderr() {
+        assertThat(run()).isEqualTo(Promptopt.INVALID);
+        assertThat(err()).contains("Usage: promptopt");
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void anUnknownOptionIsNamedAndNothingRuns() {
+        Path config = ManagedFixture.in(dir).write(ManagedFixture.in(dir).config());
+        assertThat(run("run", config.toString(), "--work-dri", dir.resolve("work").toString())).isEqualTo(Promptopt.INVALID);
+        assertThat(err()).contains("Unknown options: '--work-dri'", "Possible solutions: --work-dir");
+        assertThat(dir.resolve("work")).doesNotExist();
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void aMisspelledCommandIsNamedWithASuggestion() {
+        assertThat(run("rnu", "optimization.json")).isEqualTo(Promptopt.INVALID);
+        assertThat(err()).contains("'rnu'", "run");
+    }
+
+    @Test
+    void anOptionMissingItsValueIsNamed() {
+        assertThat(run("status", "exec-1", "--config")).isEqualTo(Promptopt.INVALID);
+        assertThat(err()).contains("--config");
+    }
+
+    @Test
+    void aMissingConfigurationIsAnInvalidInputNamingTheFile() {
+        Path missing = dir.resolve("nowhere.json");
+        assertThat(run("run", missing.toString(), "--quiet")).isEqualTo(Promptopt.INVALID);
+        assertThat(err()).startsWith("error: ").contains("nowhere.json");
+    }
+
+    @Test
+    void runCompletesThenStatusReportsIt() throws Exception {
+        ManagedFixture f = ManagedFixture.in(dir);
+        Path config = f.write(f.config());
+        assertThat(run("run", config.toString(), "--id", "exec-cli", "--work-dir", dir.resolve("work").toString(),
+                "--quiet")).as(err()).isEqualTo(Promptopt.OK);
+        assertThat(out()).startsWith("execution exec-cli\n").contains("execution exec-cli: COMPLETED");
+        out.reset();
+        assertThat(run("status", "exec-cli", "--config", config.toString())).isEqualTo(Promptopt.OK);
+        assertThat(out()).startsWith("execution exec-cli: COMPLETED");
+        out.reset();
+        assertThat(run("status", "exec-cli", "--config", config.toString(), "--json")).isEqualTo(Promptopt.OK);
+        assertThat(out()).contains("\"status\" : \"COMPLETED\"");
+    }
+
+    @Test
+    void theStatusOfAnUnknownExecutionIsAnInvalidInput() {
+        ManagedFixture f = ManagedFixture.in(dir);
+        Path config = f.write(f.config());
+        assertThat(run("status", "exec-none", "--config", config.toString())).isEqualTo(Promptopt.INVALID);
+        assertThat(err()).startsWith("error: ").contains("exec-none");
+    }
+
+    @Test
+    void resumeRefusesAnExecutionAnotherWorkerIsRunning() {
+        ManagedFixture f = ManagedFixture.in(dir);
+        Path configFile = f.write(f.config());
+        OptimizationConfig config = OptimizationConfig.load(configFile);
+        Executions.builder(config.buildStores()).workDirectory(dir.resolve("work")).build().create(config, "exec-busy");
+        ObjectStore store = config.buildStores().defaultStore();
+        ManagedFixture.holdLease(store, "exec-busy", "worker-elsewhere");
+
+        int code = run("resume", "exec-busy", "--config", configFile.toString(), "--work-dir",
+                dir.resolve("work-2").toString(), "--quiet");
+
+        assertThat(code).isEqualTo(Promptopt.INVALID);
+        assertThat(err()).startsWith("error: execution 'exec-busy' is being run by worker worker-elsewhere (pid "
+                + ProcessHandle.current().pid() + " on host ");
+        assertThat(dir.resolve("work-2/exec-busy/runs")).as("no run folder was started").doesNotExist();
+    }
+}
