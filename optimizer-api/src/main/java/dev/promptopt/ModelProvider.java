@@ -86,7 +86,18 @@ public interface ModelProvider {
         return Services.named(ModelProvider.class, ModelProvider::scheme, scheme, "model provider",
                 "promptopt.provider." + scheme).orElseThrow(() -> new InvalidInputException("no model provider for '"
                 + scheme + ":/' on the classpath (known: " + Services.names(ModelProvider.class, ModelProvider::scheme)
-                + "); add dev.promptopt:optimizer-langchain4j or a module that provides it"));
+                + "); add " + moduleFor(scheme)));
+    }
+
+    /** The Maven artifact that brings a scheme's provider, for the error when none is on the classpath. */
+    private static String moduleFor(String scheme) {
+        return switch (scheme) {
+            case "openai", "openai-compatible" -> "the Maven artifact dev.promptopt:optimizer-langchain4j-openai";
+            case "anthropic" -> "the Maven artifact dev.promptopt:optimizer-langchain4j-anthropic";
+            case "ollama" -> "the Maven artifact dev.promptopt:optimizer-langchain4j-ollama";
+            case "local" -> "the Maven artifact dev.promptopt:optimizer-llama";
+            default -> "a module that provides it (a ModelProvider registered in META-INF/services)";
+        };
     }
 
     /**

@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * Resolves {@code "provider:/model"} strings to {@link LanguageModel}s through the
- * {@link ModelProvider}s on the classpath (optimizer-langchain4j brings {@code openai}, {@code anthropic},
- * {@code ollama}, {@code local}, ...). The same lookup as {@link ModelProvider#resolve(String, Map)}, which
+ * {@link ModelProvider}s on the classpath (optimizer-langchain4j-openai brings {@code openai} and
+ * {@code openai-compatible}, optimizer-langchain4j-anthropic {@code anthropic}, optimizer-langchain4j-ollama
+ * {@code ollama}, optimizer-llama {@code local}). The same lookup as {@link ModelProvider#resolve(String, Map)}, which
  * modules that compile against the API alone call.
  *
  * <pre>{@code
