@@ -137,4 +137,45 @@ class PromptoptTest {
                 + ProcessHandle.current().pid() + " on host ");
         assertThat(dir.resolve("work-2/exec-busy/runs")).as("no run folder was started").doesNotExist();
     }
+
+    @Test
+    void anExecutionCancelledWhileItRunsExitsWithThree() throws Exception {
+        TestModels.reset();
+        ManagedFixture f = ManagedFixture.in(dir);
+        com.fasterxml.jackson.databind.node.ObjectNode c = f.config();
+        c.putArray("targetModels").add("gate:/good").add("scripted:/bad");
+        c.putArray("targetPromptMapping").add("gate:/good=qa-good:1").add("scripted:/bad=qa-bad");
+        Path config = f.write(c);
+        java.util.concurrent.ExecutorService runner = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<Integer> running = runner.submit(() -> run("run", config.toString(), "--id",
+                    "exec-stop", "--work-dir", dir.resolve("work").toString(), "--quiet"));
+            assertThat(TestModels.reached.await(2, java.util.concurrent.TimeUnit.MINUTES))
+                    .as("the first target's model was called").isTrue();
+            ByteArrayOutputStream cancelOut = new ByteArrayOutputStream();
+            int cancelled = Promptopt.run(new String[] {"cancel", "exec-stop", "--config", config.toString()},
+                    new PrintStream(cancelOut, true, StandardCharsets.UTF_8), new PrintStream(cancelOut, true, StandardCharsets.UTF_8));
+            assertThat(cancelled).as(cancelOut.toString(StandardCharsets.UTF_8)).isEqualTo(Promptopt.OK);
+            TestModels.release.countDown();
+            assertThat(running.get(2, java.util.concurrent.TimeUnit.MINUTES)).as(err()).isEqualTo(Promptopt.STOPPED);
+        } finally {
+            TestModels.release.countDown();
+            runner.shutdownNow();
+        }
+        assertThat(out()).contains("execution exec-stop: STOPPED");
+    }
+
+    @Test
+    void anExecutionThatFailsExitsWithOneAndPrintsTheError() {
+        ManagedFixture f = ManagedFixture.in(dir);
+        com.fasterxml.jackson.databind.node.ObjectNode c = f.config();
+        c.putArray("targetModels").add("broken:/m");
+        c.putArray("targetPromptMapping").add("broken:/m=qa-good:1");
+        c.remove("baseModel");
+        Path config = f.write(c);
+        int code = run("run", config.toString(), "--id", "exec-fail", "--work-dir", dir.resolve("work").toString(), "--quiet");
+        assertThat(code).as(out() + err()).isEqualTo(Promptopt.FAILED);
+        assertThat(out()).contains("execution exec-fail: FAILED");
+        assertThat(err()).contains("error: ").contains("HTTP 401: invalid credentials");
+    }
 }
