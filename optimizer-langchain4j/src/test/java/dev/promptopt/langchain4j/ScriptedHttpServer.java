@@ -14,35 +14,38 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** A loopback HTTP server that answers with scripted responses in order and records requests. */
-final class ScriptedHttpServer implements AutoCloseable {
-    record Reply(int status, Map<String, String> headers, String body, long delayMillis) {
-        static Reply json(int status, String body) {
+/**
+ * A loopback HTTP server that answers with scripted responses in order and records requests. Shared with the
+ * provider modules' tests through this module's test jar.
+ */
+public final class ScriptedHttpServer implements AutoCloseable {
+    public record Reply(int status, Map<String, String> headers, String body, long delayMillis) {
+        public static Reply json(int status, String body) {
             return new Reply(status, Map.of("Content-Type", "application/json"), body, 0);
         }
     }
 
-    record Request(String method, String path, Map<String, List<String>> headers, String body) {
+    public record Request(String method, String path, Map<String, List<String>> headers, String body) {
     }
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final ConcurrentLinkedQueue<Reply> replies = new ConcurrentLinkedQueue<>();
-    final List<Request> requests = new CopyOnWriteArrayList<>();
+    public final List<Request> requests = new CopyOnWriteArrayList<>();
 
-    ScriptedHttpServer() throws IOException {
+    public ScriptedHttpServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
     }
 
-    ScriptedHttpServer reply(Reply r) {
+    public ScriptedHttpServer reply(Reply r) {
         replies.add(r);
         return this;
     }
 
-    String baseUrl(String path) {
+    public String baseUrl(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
