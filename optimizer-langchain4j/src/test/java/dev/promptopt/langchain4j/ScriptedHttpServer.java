@@ -11,12 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * A loopback HTTP server that answers with scripted responses in order and records requests. Shared with the
- * provider modules' tests through this module's test jar.
+ * provider modules' tests through this module's test jar. A reply with a delay is held until the server closes,
+ * so a client with a shorter timeout times out whatever the machine's load; the delay documents how late the
+ * answer would be.
  */
 public final class ScriptedHttpServer implements AutoCloseable {
     public record Reply(int status, Map<String, String> headers, String body, long delayMillis) {
@@ -31,6 +34,7 @@ public final class ScriptedHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final ConcurrentLinkedQueue<Reply> replies = new ConcurrentLinkedQueue<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
     public final List<Request> requests = new CopyOnWriteArrayList<>();
 
     public ScriptedHttpServer() throws IOException {
@@ -58,7 +62,7 @@ public final class ScriptedHttpServer implements AutoCloseable {
         }
         try {
             if (r.delayMillis() > 0) {
-                Thread.sleep(r.delayMillis());
+                closed.await(); // later than any timeout the client has
             }
             byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
             r.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
@@ -77,6 +81,7 @@ public final class ScriptedHttpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
         executor.shutdownNow();
     }

@@ -1,4 +1,4 @@
-package dev.promptopt.core.contract;
+package dev.promptopt.testing;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,9 +7,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.promptopt.ObjectStore;
 import dev.promptopt.ObjectStoreException;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +45,14 @@ public abstract class ObjectStoreContract {
      */
     protected List<String> keysThatMustBeRefused() {
         return List.of("../x", "a/../../x", "/etc/passwd", "");
+    }
+
+    /**
+     * How many bytes a failing upload delivers before it breaks. Stores that upload in parts override
+     * it so that the failure falls after the first part has gone out.
+     */
+    protected long bytesBeforeAFailingStreamBreaks() {
+        return 100;
     }
 
     /**
@@ -132,12 +148,12 @@ public abstract class ObjectStoreContract {
     void getOfAMissingKeyFailsNamingTheKeyAndTheStore() {
         assertThatThrownBy(() -> store.get("a/b.json"))
                 .isInstanceOf(ObjectStoreException.class)
-                .hasMessageContaining("no object 'a/b.json'")
-                .hasMessageContaining(store.describe());
+                .hasMessage("no object 'a/b.json' in store " + store.describe());
         assertThatThrownBy(() -> store.open("a/b.json").close())
                 .isInstanceOf(ObjectStoreException.class)
                 .hasMessageContaining("'a/b.json'")
                 .hasMessageContaining(store.describe());
+        assertThat(store.exists("a/b.json")).isFalse();
     }
 
     @Test
@@ -161,6 +177,123 @@ public abstract class ObjectStoreContract {
         for (String key : keysThatMustBeRefused()) {
             assertRefused(store, key);
         }
+    }
+
+    @Test
+    void aRefusedKeyNamesTheKeyTheStoreAndTheRule() {
+        String forStore = "' for store " + store.describe() + ": ";
+        assertThatThrownBy(() -> store.put("../x", new byte[1]))
+                .isInstanceOf(ObjectStoreException.class)
+                .hasMessage("invalid object key '../x" + forStore + "'..' segments are not allowed");
+        assertThatThrownBy(() -> store.get("/etc/passwd"))
+                .isInstanceOf(ObjectStoreException.class)
+                .hasMessage("invalid object key '/etc/passwd" + forStore
+                        + "absolute keys are not allowed, keys are relative to the store");
+        assertThatThrownBy(() -> store.put("a//b", new byte[1]))
+                .isInstanceOf(ObjectStoreException.class)
+                .hasMessage("invalid object key 'a//b" + forStore
+                        + "empty segments ('//' or a trailing '/') are not allowed");
+        assertThatThrownBy(() -> store.put("a\\b", new byte[1]))
+                .isInstanceOf(ObjectStoreException.class)
+                .hasMessage("invalid object key 'a\\b" + forStore
+                        + "backslashes are not allowed, use '/' to separate folders");
+        assertThatThrownBy(() -> store.put("", new byte[1]))
+                .isInstanceOf(ObjectStoreException.class)
+                .hasMessage("invalid object key '" + forStore + "the key is empty");
+    }
+
+    @Test
+    void aPrefixThatWouldEscapeTheStoreIsRefused() {
+        assertThatThrownBy(() -> store.list("../"))
+                .isInstanceOf(ObjectStoreException.class)
+                .hasMessageContaining("invalid prefix '../' for store " + store.describe());
+        assertThatThrownBy(() -> store.list("a/../"))
+                .isInstanceOf(ObjectStoreException.class)
+                .hasMessageContaining("invalid prefix 'a/../'");
+        assertThatThrownBy(() -> store.list("/etc"))
+                .isInstanceOf(ObjectStoreException.class)
+                .hasMessageContaining("invalid prefix '/etc'")
+                .hasMessageContaining("absolute prefixes are not allowed");
+    }
+
+    @Test
+    void aFailingStreamLeavesThePreviousObjectInPlace() {
+        store.put("a.bin", "old".getBytes(UTF_8));
+        long limit = bytesBeforeAFailingStreamBreaks();
+        InputStream failing = new InputStream() {
+            private long served;
+
+            @Override
+            public int read() throws IOException {
+                if (served++ >= limit) {
+                    throw new IOException("connection reset");
+                }
+                return 'x';
+            }
+        };
+
+        assertThatThrownBy(() -> store.put("a.bin", failing))
+                .isInstanceOf(ObjectStoreException.class)
+                .hasMessageContaining("cannot write object 'a.bin'")
+                .hasMessageContaining("connection reset");
+        assertThat(new String(store.get("a.bin"), UTF_8)).isEqualTo("old");
+        assertThat(store.list("")).containsExactly("a.bin");
+    }
+
+    @Test
+    void concurrentWritersOfOneKeyLeaveOneWholeObject() throws Exception {
+        int writers = 4;
+        List<byte[]> contents = new ArrayList<>();
+        for (int i = 0; i < writers; i++) {
+            byte[] content = new byte[256 * 1024];
+            Arrays.fill(content, (byte) ('a' + i));
+            contents.add(content);
+        }
+        List<Future<?>> done = runTogether(writers, i -> store.put("shared.bin", contents.get(i)));
+        for (Future<?> f : done) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+
+        byte[] read = store.get("shared.bin");
+        assertThat(contents).as("the object is one writer's whole content, never a mix")
+                .anySatisfy(c -> assertThat(read).isEqualTo(c));
+        assertThat(store.list("")).containsExactly("shared.bin");
+    }
+
+    @Test
+    void concurrentWritersOfDifferentKeysAllLand() throws Exception {
+        int writers = 8;
+        List<Future<?>> done = runTogether(writers,
+                i -> store.put("w/" + i + ".txt", ("writer " + i).getBytes(UTF_8)));
+        for (Future<?> f : done) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+
+        assertThat(store.list("w/")).hasSize(writers);
+        for (int i = 0; i < writers; i++) {
+            assertThat(new String(store.get("w/" + i + ".txt"), UTF_8)).isEqualTo("writer " + i);
+        }
+    }
+
+    /** Starts {@code n} tasks that wait on one latch, so they reach the store together. */
+    private static List<Future<?>> runTogether(int n, java.util.function.IntConsumer task) {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> futures = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                int id = i;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    task.accept(id);
+                    return null;
+                }));
+            }
+            start.countDown();
+        } finally {
+            pool.shutdown();
+        }
+        return futures;
     }
 
     @Test
