@@ -2,6 +2,7 @@
 # The managed-run CLI (run / status / resume / cancel) from its runnable jar, built on first use.
 #   scripts/promptopt.sh run config.json
 #   scripts/promptopt.sh status <id> --config config.json
+#   scripts/promptopt.sh --help   (and: scripts/promptopt.sh <command> --help, --version; exit codes in optimizer-cli/README.md)
 # The jar itself: java -jar optimizer-cli/target/promptopt.jar ...
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -31,7 +31,7 @@ import dev.promptopt.core.Scorers;
 import dev.promptopt.core.tracing.LocalTraces;
 import dev.promptopt.fewshot.FewShot;
 import dev.promptopt.fewshot.FewShotOptions;
-import dev.promptopt.core.OptimizerSequence;
+import dev.promptopt.managed.OptimizerSequence;
 import dev.promptopt.gepa.Gepa;
 import java.io.IOException;
 import java.io.InputStream;

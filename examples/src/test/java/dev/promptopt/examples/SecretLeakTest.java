@@ -15,8 +15,8 @@ import dev.promptopt.core.Models;
 import dev.promptopt.core.PromptOptimizer;
 import dev.promptopt.core.Scorers;
 import dev.promptopt.core.local.DirectoryRunTracker;
-import dev.promptopt.core.managed.Cli;
-import dev.promptopt.core.managed.OptimizationConfig;
+import dev.promptopt.cli.Promptopt;
+import dev.promptopt.managed.OptimizationConfig;
 import dev.promptopt.gepa.Gepa;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -118,19 +118,19 @@ class SecretLeakTest {
         Path configFile = Files.writeString(managed.resolve("optimization.json"), config);
         ByteArrayOutputStream cliOut = new ByteArrayOutputStream();
         ByteArrayOutputStream cliErr = new ByteArrayOutputStream();
-        int code = Cli.run(new String[] {"run", configFile.toString(), "--id", "exec-secret", "--work-dir",
+        int code = Promptopt.run(new String[] {"run", configFile.toString(), "--id", "exec-secret", "--work-dir",
                 managed.resolve("work").toString()}, new PrintStream(cliOut, true, StandardCharsets.UTF_8),
                 new PrintStream(cliErr, true, StandardCharsets.UTF_8));
         String cliText = cliOut.toString(StandardCharsets.UTF_8) + cliErr.toString(StandardCharsets.UTF_8);
-        assertThat(code).as(cliText).isEqualTo(Cli.OK);
+        assertThat(code).as(cliText).isEqualTo(Promptopt.OK);
         assertThat(OptimizationConfig.load(configFile).targetPromptMapping().values()).as("named after the model name")
                 .containsExactly("sentiment-openai-compatible-task-model");
         // Resuming the completed execution needs the original configuration again (the stored one is redacted).
         ByteArrayOutputStream resumeOut = new ByteArrayOutputStream();
-        int resumed = Cli.run(new String[] {"resume", "exec-secret", "--config", configFile.toString(), "--work-dir",
+        int resumed = Promptopt.run(new String[] {"resume", "exec-secret", "--config", configFile.toString(), "--work-dir",
                 managed.resolve("work").toString(), "--quiet"}, new PrintStream(resumeOut, true, StandardCharsets.UTF_8),
                 new PrintStream(resumeOut, true, StandardCharsets.UTF_8));
-        assertThat(resumed).as(resumeOut.toString(StandardCharsets.UTF_8)).isEqualTo(Cli.OK);
+        assertThat(resumed).as(resumeOut.toString(StandardCharsets.UTF_8)).isEqualTo(Promptopt.OK);
 
         // The failures really happened and were recorded (so the scan below looks at the paths that used to leak).
         assertThat(server.unauthorized).as("401s echoing the key were served").isPositive();

@@ -3,21 +3,19 @@ package dev.promptopt.spi;
 import dev.promptopt.Dataset;
 import dev.promptopt.DatasetFormat;
 import dev.promptopt.ObjectStore;
-import dev.promptopt.PromptOptimizerException;
 import dev.promptopt.PromptRegistry;
 import dev.promptopt.RunTracker;
 import java.nio.file.Path;
-import java.util.ServiceLoader;
 
 /**
  * The bridge behind the static factories of the API ({@code PromptRegistry.inDirectory},
- * {@code Dataset.fromJsonl}, ...): optimizer-core provides it through {@link ServiceLoader}, so the
+ * {@code Dataset.fromJsonl}, ...): optimizer-core provides it through {@link java.util.ServiceLoader} (see {@link Services}), so the
  * API module stays free of dependencies. Users never call it.
  */
 public interface EmbeddedDefaults {
 
     static EmbeddedDefaults get() {
-        return Holder.INSTANCE;
+        return Holder.get();
     }
 
     PromptRegistry directoryRegistry(Path directory);
@@ -30,19 +28,28 @@ public interface EmbeddedDefaults {
 
     RunTracker directoryTracker(Path root);
 
-    /** Lazy holder: the lookup happens on first use. */
+    /**
+     * Loads on first use and keeps the result; a failed lookup is not kept, so the class stays usable and the
+     * next call reports the problem again (no static initializer that could throw).
+     */
     final class Holder {
-        private static final EmbeddedDefaults INSTANCE = load();
+        private static volatile EmbeddedDefaults instance;
 
         private Holder() {
         }
 
-        private static EmbeddedDefaults load() {
-            for (EmbeddedDefaults d : ServiceLoader.load(EmbeddedDefaults.class, EmbeddedDefaults.class.getClassLoader())) {
-                return d;
+        static EmbeddedDefaults get() {
+            EmbeddedDefaults d = instance;
+            if (d == null) {
+                synchronized (Holder.class) {
+                    d = instance;
+                    if (d == null) {
+                        d = Services.single(EmbeddedDefaults.class, "dev.promptopt:optimizer-core");
+                        instance = d;
+                    }
+                }
             }
-            throw new PromptOptimizerException("no implementation of the embedded defaults found: add the "
-                    + "dev.promptopt:optimizer-core dependency to the classpath");
+            return d;
         }
     }
 }

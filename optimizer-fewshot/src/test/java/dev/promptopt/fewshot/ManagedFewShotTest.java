@@ -8,8 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptopt.ChatMessage;
 import dev.promptopt.PromptRegistry;
 import dev.promptopt.PromptVersion;
-import dev.promptopt.core.managed.Cli;
-import dev.promptopt.core.managed.ManagedFixture;
+import dev.promptopt.managed.ExecutionState;
+import dev.promptopt.managed.ExecutionStatus;
+import dev.promptopt.managed.Executions;
+import dev.promptopt.managed.OptimizationConfig;
+import dev.promptopt.managed.ManagedFixture;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -47,23 +50,22 @@ class ManagedFewShotTest {
         return sb.append("]").toString();
     }
 
-    private JsonNode runCli(Path config, String id) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Cli.run(new String[] {"run", config.toString(), "--id", id, "--work-dir", dir.resolve("work").toString(), "--quiet"},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    private JsonNode runExecution(Path config, String id) throws Exception {
+        OptimizationConfig c = OptimizationConfig.load(config);
+        ExecutionState state = Executions.builder(c.buildStores()).workDirectory(dir.resolve("work")).build()
+                .create(c, id).run();
+        assertThat(state.status()).as(String.valueOf(state.error())).isEqualTo(ExecutionStatus.COMPLETED);
         Path results = dir.resolve("store").resolve(id).resolve("result-data/results.json");
         return new ObjectMapper().readTree(Files.readString(results));
     }
 
     @Test
-    void fewshotThroughTheCliRegistersDemonstrationTurnsAndReportsTheGainInResultsJson() throws Exception {
+    void fewshotThroughAnExecutionRegistersDemonstrationTurnsAndReportsTheGainInResultsJson() throws Exception {
         ManagedFixture f = ManagedFixture.in(dir);
         ObjectNode c = config(f);
         c.put("optimizer", "fewshot");
         c.putObject("optimizerOptions").put("maxDemos", "2").put("candidateSets", "4");
-        JsonNode results = runCli(f.write(c), "exec-fewshot");
+        JsonNode results = runExecution(f.write(c), "exec-fewshot");
 
         JsonNode target = results.get("target_models").get(0);
         assertThat(target.get("model_name").asText()).isEqualTo("demo:/follower");
@@ -86,7 +88,7 @@ class ManagedFewShotTest {
         c.putObject("optimizerOptions").put("hill-climb.hints", "Be brief.");
         c.put("includeFewShotExamples", true);
         c.put("fewShotExamples", 1);
-        JsonNode results = runCli(f.write(c), "exec-list");
+        JsonNode results = runExecution(f.write(c), "exec-list");
 
         assertThat(results.get("target_models").get(0).get("post_optimization_score").asDouble()).isEqualTo(1.0);
         List<ChatMessage> m = PromptRegistry.inDirectory(dir.resolve("prompts")).load("prompts:/qa-follower/1")

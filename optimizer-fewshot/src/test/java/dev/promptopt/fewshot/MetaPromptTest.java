@@ -10,7 +10,7 @@ import dev.promptopt.OptimizationResult;
 import dev.promptopt.PredictFn;
 import dev.promptopt.PromptRegistry;
 import dev.promptopt.PromptVersion;
-import dev.promptopt.core.OptimizerSequence;
+import dev.promptopt.managed.OptimizerSequence;
 import dev.promptopt.core.PromptOptimizer;
 import dev.promptopt.core.Scorers;
 import dev.promptopt.core.local.InMemoryPromptRegistry;

@@ -1,5 +1,6 @@
 package dev.promptopt.gepa;
 
+import dev.promptopt.ModelProvider;
 import dev.promptopt.Budget;
 import dev.promptopt.LanguageModel;
 import dev.promptopt.OptimizationContext;
@@ -7,7 +8,6 @@ import dev.promptopt.Optimizer;
 import dev.promptopt.OptimizerOutcome;
 import dev.promptopt.PromptOptimizerException;
 import dev.promptopt.Secrets;
-import dev.promptopt.core.Models;
 import dev.promptopt.gepa.internal.GepaRun;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,7 +113,7 @@ public final class Gepa implements Optimizer {
                 if (m == null) {
                     String uri = options.reflectionModelUri().orElseThrow(() -> new IllegalStateException(
                             "gepa: no reflection model; set one with Gepa.options().reflectionModel(...)"));
-                    m = Models.resolve(uri);
+                    m = ModelProvider.resolve(uri);
                     resolvedReflector = m;
                 }
             }

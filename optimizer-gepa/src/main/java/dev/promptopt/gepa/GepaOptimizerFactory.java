@@ -1,7 +1,7 @@
 package dev.promptopt.gepa;
 
 import dev.promptopt.Optimizer;
-import dev.promptopt.core.managed.OptimizerFactory;
+import dev.promptopt.OptimizerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

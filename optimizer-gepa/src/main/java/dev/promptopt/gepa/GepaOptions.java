@@ -162,7 +162,7 @@ public final class GepaOptions {
         return c;
     }
 
-    /** The reflection model as a {@code provider:/model} string, resolved on first use through {@code Models.resolve}. */
+    /** The reflection model as a {@code provider:/model} string, resolved on first use through {@code ModelProvider.resolve}. */
     public GepaOptions reflectionModel(String uri) {
         Objects.requireNonNull(uri, "reflectionModel");
         int sep = uri.indexOf(":/");

@@ -2,7 +2,7 @@ package dev.promptopt.gepa;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.promptopt.core.managed.OptimizerFactory;
+import dev.promptopt.OptimizerFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;

@@ -1,6 +1,6 @@
 package dev.promptopt.s3;
 
-import dev.promptopt.core.internal.ObjectKeys;
+import dev.promptopt.spi.ObjectKeys;
 
 import java.util.Optional;
 

@@ -2,7 +2,7 @@ package dev.promptopt.s3;
 
 import dev.promptopt.InvalidInputException;
 import dev.promptopt.ObjectStore;
-import dev.promptopt.core.managed.ObjectStoreProvider;
+import dev.promptopt.ObjectStoreProvider;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

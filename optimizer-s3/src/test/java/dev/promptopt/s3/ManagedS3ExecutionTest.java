@@ -8,14 +8,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptopt.ObjectStore;
 import dev.promptopt.PromptRegistry;
 import dev.promptopt.core.internal.JsonSupport;
-import dev.promptopt.core.managed.Cli;
-import dev.promptopt.core.managed.Execution;
-import dev.promptopt.core.managed.ExecutionState;
-import dev.promptopt.core.managed.ExecutionStatus;
-import dev.promptopt.core.managed.Executions;
-import dev.promptopt.core.managed.ManagedFixture;
-import dev.promptopt.core.managed.ObjectStores;
-import dev.promptopt.core.managed.OptimizationConfig;
+import dev.promptopt.managed.Execution;
+import dev.promptopt.managed.ExecutionState;
+import dev.promptopt.managed.ExecutionStatus;
+import dev.promptopt.managed.Executions;
+import dev.promptopt.managed.ManagedFixture;
+import dev.promptopt.managed.ObjectStores;
+import dev.promptopt.managed.OptimizationConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
@@ -111,16 +110,16 @@ class ManagedS3ExecutionTest {
     }
 
     @Test
-    void aCliRunKilledMidwayResumesToTheUninterruptedResultWithoutRepeatingAModelCall() throws Exception {
+    void anExecutionKilledMidwayResumesToTheUninterruptedResultWithoutRepeatingAModelCall() throws Exception {
         // Reference: the same configuration, uninterrupted, in its own folder (own registry) and prefix.
         ManagedFixture ref = ManagedFixture.in(dir.resolve("ref"));
         Path refCalls = dir.resolve("ref-calls.txt");
         ObjectNode refConfig = s3Config(ref, "ref-" + UUID.randomUUID());
         refConfig.put("maxConcurrency", 1);
         Path refFile = ref.write(refConfig);
-        Process refRun = cli(refCalls, null, "run", refFile.toString(), "--id", "exec-ref", "--work-dir", dir.resolve("ref-work").toString());
+        Process refRun = child(refCalls, null, "run", refFile.toString(), "--id", "exec-ref", "--work-dir", dir.resolve("ref-work").toString());
         assertThat(refRun.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(refRun.exitValue()).as(log("exec-ref")).isEqualTo(Cli.OK);
+        assertThat(refRun.exitValue()).as(log("exec-ref")).isZero();
 
         ManagedFixture crash = ManagedFixture.in(dir.resolve("crash"));
         Path calls = dir.resolve("crash-calls.txt");
@@ -134,7 +133,7 @@ class ManagedS3ExecutionTest {
         ObjectStore crashStore = OptimizationConfig.load(crashFile).buildStores().defaultStore();
         Semaphore puts = new Semaphore(0);
         try (AutoCloseable listening = S3ProxyFixture.get().onPut((bucket, key) -> puts.release())) {
-            Process first = cli(calls, hangAt, "run", crashFile.toString(), "--id", "exec-crash", "--work-dir", work.toString());
+            Process first = child(calls, hangAt, "run", crashFile.toString(), "--id", "exec-crash", "--work-dir", work.toString());
             Path hung = Path.of(calls + ".hung");
             assertThat(awaitFile(hung, first, Duration.ofSeconds(120)))
                     .as("the child reached call %d: %s", hangAt, log("exec-crash")).isTrue();
@@ -158,9 +157,9 @@ class ManagedS3ExecutionTest {
         assertThat(died.targets().get(0).status()).isEqualTo(ExecutionStatus.COMPLETED);
 
         Files.delete(Path.of(calls + ".hung"));
-        Process second = cli(calls, null, "resume", "exec-crash", "--config", crashFile.toString(), "--work-dir", work.toString());
+        Process second = child(calls, null, "resume", "exec-crash", "--config", crashFile.toString(), "--work-dir", work.toString());
         assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(second.exitValue()).as(log("exec-crash")).isEqualTo(Cli.OK);
+        assertThat(second.exitValue()).as(log("exec-crash")).isZero();
 
         List<String> crashLines = Files.readAllLines(calls);
         List<String> refLines = Files.readAllLines(refCalls);
@@ -236,8 +235,8 @@ class ManagedS3ExecutionTest {
         return Files.exists(file);
     }
 
-    /** Starts the CLI in a child JVM with this test's classpath; its output goes to a file. */
-    private Process cli(Path callsFile, Integer hangAt, String... args) throws Exception {
+    /** Starts an execution in a child JVM with this test's classpath; its output goes to a file. */
+    private Process child(Path callsFile, Integer hangAt, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-cp");
@@ -246,9 +245,8 @@ class ManagedS3ExecutionTest {
         if (hangAt != null) {
             cmd.add("-Dpromptopt.scripted.hangAt=" + hangAt);
         }
-        cmd.add(Cli.class.getName());
+        cmd.add(ExecutionChild.class.getName());
         cmd.addAll(List.of(args));
-        cmd.add("--quiet");
         Path out = dir.resolve("cli-" + logs.size() + ".log");
         logs.add(out);
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();

@@ -1,7 +1,7 @@
 package dev.promptopt.core.local;
 
 import dev.promptopt.core.internal.AtomicFiles;
-import dev.promptopt.core.internal.ObjectKeys;
+import dev.promptopt.spi.ObjectKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;

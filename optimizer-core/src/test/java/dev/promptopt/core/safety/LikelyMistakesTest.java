@@ -17,7 +17,6 @@ import dev.promptopt.core.Models;
 import dev.promptopt.core.PromptOptimizer;
 import dev.promptopt.core.Scorers;
 import dev.promptopt.core.local.DirectoryObjectStore;
-import dev.promptopt.core.managed.OptimizationConfig;
 import dev.promptopt.core.testing.HillClimbOptimizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -135,19 +134,12 @@ class LikelyMistakesTest {
     }
 
     @Test
-    void theApiAndTheManagedConfigurationShareOneConcurrencyLimit() throws Exception {
+    void theBuilderAndTheEvaluationShareOneConcurrencyLimit() throws Exception {
         String expected = "maxConcurrency: expected a whole number from 1 to 1024, found 10000";
         assertThatThrownBy(() -> PromptOptimizer.builder().maxConcurrency(10_000))
                 .isInstanceOf(InvalidInputException.class).hasMessage(expected);
         assertThatThrownBy(() -> Evaluation.of((i, p) -> "x").maxConcurrency(10_000))
                 .isInstanceOf(InvalidInputException.class).hasMessage(expected);
-        Files.writeString(dir.resolve("data.jsonl"), "{\"inputs\": {\"text\": \"a\"}, \"outputs\": \"b\"}\n");
-        String config = """
-                {"basePrompt": "prompts:/sentiment/1", "dataset": "data.jsonl", "optimizationMetric": "exact_match",
-                 "targetModels": ["scripted:/m"], "maxConcurrency": 10000}
-                """;
-        assertThatThrownBy(() -> OptimizationConfig.parse(config, "optimization.json", dir))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining(expected);
         assertThat(PromptOptimizer.builder().maxConcurrency(1024)).isNotNull();
     }
 
