@@ -138,9 +138,9 @@ class LikelyMistakesTest {
     void theApiAndTheManagedConfigurationShareOneConcurrencyLimit() throws Exception {
         String expected = "maxConcurrency: expected a whole number from 1 to 1024, found 10000";
         assertThatThrownBy(() -> PromptOptimizer.builder().maxConcurrency(10_000))
-                .isInstanceOf(InvalidInputException.class).hasMessage(expected);
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(expected);
         assertThatThrownBy(() -> Evaluation.of((i, p) -> "x").maxConcurrency(10_000))
-                .isInstanceOf(InvalidInputException.class).hasMessage(expected);
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(expected);
         Files.writeString(dir.resolve("data.jsonl"), "{\"inputs\": {\"text\": \"a\"}, \"outputs\": \"b\"}\n");
         String config = """
                 {"basePrompt": "prompts:/sentiment/1", "dataset": "data.jsonl", "optimizationMetric": "exact_match",
