@@ -169,7 +169,7 @@ public final class ModelMigration {
                 .optimizer(optimizer(optimizerName, reflector, budget))
                 .budget(Budget.wallTime(wallTime).withMetricCalls(budget))
                 .maxConcurrency(local ? 1 : 4)   // one in-process model answers one call at a time
-                .seed(7)
+                .randomSeed(7)
                 .runDirectory(workdir.resolve("runs"))
                 .tracker(RunTracker.inDirectory(workdir.resolve("tracking")))
                 .experiment("sentiment-migration")

@@ -109,7 +109,7 @@ class BuilderRulesTest {
                 option("optimizer", b -> b.optimizer(new HillClimbOptimizer("sentiment", List.of()))),
                 option("budget", b -> b.budget(Budget.metricCalls(10))),
                 option("maxConcurrency", b -> b.maxConcurrency(2)),
-                option("seed", b -> b.seed(7)),
+                option("randomSeed", b -> b.randomSeed(7)),
                 option("runDirectory", b -> b.runDirectory(Path.of("elsewhere"))),
                 option("runId", b -> b.runId("r1")),
                 option("resume", b -> b.resume("r1")),

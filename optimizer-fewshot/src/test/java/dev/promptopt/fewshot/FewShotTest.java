@@ -86,7 +86,7 @@ class FewShotTest {
                 .validationData(validation())
                 .scorers(Scorers.exactMatch())
                 .maxConcurrency(2)
-                .seed(3)
+                .randomSeed(3)
                 .runDirectory(dir.resolve("runs"));
     }
 
@@ -173,7 +173,7 @@ class FewShotTest {
                 .budget(Budget.metricCalls(40)).run();
         // 12 for the baseline; the search is cut to what 28 more calls pay for, and never passes the budget.
         assertThat(r.metricCalls()).isLessThanOrEqualTo(40);
-        assertThat((Integer) r.details().get("demonstrationSets")).isLessThan(40);
+        assertThat(r.optimizerStats(FewShotStats.class).orElseThrow().demonstrationSets()).isLessThan(40);
     }
 
     @Test
@@ -222,7 +222,7 @@ class FewShotTest {
                         .withMaxDemos(2).withCandidateSets(4)))
                 .registerOnlyIfImproved(false)
                 .budget(Budget.metricCalls(100)).runDirectory(dir).run();
-        assertThat((Integer) r.details().get("demonstrationPool")).isEqualTo(2); // w2, w4 (w0 is a validation example)
+        assertThat(r.optimizerStats(FewShotStats.class).orElseThrow().demonstrationPool()).isEqualTo(2); // w2, w4 (w0 is a validation example)
     }
 
     @Test

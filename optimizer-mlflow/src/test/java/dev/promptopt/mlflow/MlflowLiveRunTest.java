@@ -284,7 +284,7 @@ class MlflowLiveRunTest {
 
         assertThat(result.initialScore()).isEqualTo(0.0);
         assertThat(result.finalScore()).isEqualTo(1.0);
-        assertThat(result.details().get("unloadedPrompts")).isEqualTo(List.of(other));
+        assertThat(result.stats().unloadedPrompts()).isEqualTo(List.of(other));
         assertThat(registry.load("prompts:/" + prompt + "@production").version()).isEqualTo(1);
     }
 
