@@ -60,11 +60,11 @@ public record Hedging(double percentile, int minSamples, int window, Scheduler s
         return new Hedging(percentile, 20, 200, Scheduler.system());
     }
 
-    public Hedging withMinSamples(int minSamples) {
+    public Hedging minSamples(int minSamples) {
         return new Hedging(percentile, minSamples, Math.max(window, minSamples), scheduler);
     }
 
-    public Hedging withScheduler(Scheduler scheduler) {
+    public Hedging scheduler(Scheduler scheduler) {
         return new Hedging(percentile, minSamples, window, scheduler);
     }
 

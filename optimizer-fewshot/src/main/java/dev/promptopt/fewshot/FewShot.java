@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * PromptOptimizer.builder()...
- *     .optimizer(new FewShot(FewShotOptions.defaults().withMaxDemos(6).withOutputPrefix("Sentiment: ")))
+ *     .optimizer(new FewShot(FewShotOptions.ofDefaults().maxDemos(6).outputPrefix("Sentiment: ")))
  *     .budget(Budget.metricCalls(200))
  *     .run();
  * }</pre>
@@ -76,7 +76,7 @@ public final class FewShot implements Optimizer {
 
     /** With default options. */
     public FewShot() {
-        this(FewShotOptions.defaults());
+        this(FewShotOptions.ofDefaults());
     }
 
     public FewShotOptions options() {

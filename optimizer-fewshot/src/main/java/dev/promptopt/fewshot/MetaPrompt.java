@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * PromptOptimizer.builder()...
- *     .optimizer(new MetaPrompt(MetaPromptOptions.of(Models.resolve("openai:/gpt-4o")).withPasses(2)))
+ *     .optimizer(new MetaPrompt(MetaPromptOptions.of(Models.resolve("openai:/gpt-4o")).passes(2)))
  *     .budget(Budget.metricCalls(100))
  *     .run();
  * }</pre>
