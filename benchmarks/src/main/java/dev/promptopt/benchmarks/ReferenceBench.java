@@ -18,8 +18,8 @@ import dev.promptopt.core.Scorers;
 import dev.promptopt.OptimizationEvent;
 import dev.promptopt.gepa.Gepa;
 import dev.promptopt.gepa.GepaStats;
-import dev.promptopt.langchain4j.HostedModelBuilder;
 import dev.promptopt.langchain4j.RetryPolicy;
+import dev.promptopt.langchain4j.openai.OpenAiModels;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.nio.file.Files;
@@ -73,9 +73,9 @@ public final class ReferenceBench {
             RetryPolicy retries = RetryPolicy.custom().maxAttempts(8)
                     .initialBackoff(Duration.ofMillis(Long.parseLong(backoff))).multiplier(2)
                     .maxBackoff(Duration.ofSeconds(2)).jitter(0.2).build();
-            target = HostedModelBuilder.of(HostedModelBuilder.Kind.OPENAI_COMPATIBLE, "bench-target")
+            target = OpenAiModels.openAiCompatible("bench-target")
                     .retryPolicy(retries).timeout(Duration.ofSeconds(10)).build();
-            reflector = HostedModelBuilder.of(HostedModelBuilder.Kind.OPENAI_COMPATIBLE, "bench-reflector")
+            reflector = OpenAiModels.openAiCompatible("bench-reflector")
                     .retryPolicy(retries).timeout(Duration.ofSeconds(10)).build();
         }
 

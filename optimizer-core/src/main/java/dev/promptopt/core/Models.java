@@ -12,8 +12,9 @@ import java.util.TreeSet;
 
 /**
  * Resolves {@code "provider:/model"} strings to {@link LanguageModel}s through the
- * {@link ModelProvider}s on the classpath (optimizer-langchain4j brings {@code openai}, {@code anthropic},
- * {@code ollama}, {@code local}, ...).
+ * {@link ModelProvider}s on the classpath (optimizer-langchain4j-openai brings {@code openai} and
+ * {@code openai-compatible}, optimizer-langchain4j-anthropic {@code anthropic}, optimizer-langchain4j-ollama
+ * {@code ollama}, optimizer-llama {@code local}).
  *
  * <pre>{@code
  * LanguageModel reflector = Models.resolve("openai:/gpt-4o");
@@ -82,7 +83,7 @@ public final class Models {
         }
         if (matches.isEmpty()) {
             throw new InvalidInputException("no model provider for '" + scheme + ":/' on the classpath (known: " + known
-                    + "); add dev.promptopt:optimizer-langchain4j or a module that provides it");
+                    + "); add " + moduleFor(scheme));
         }
         if (matches.size() > 1) {
             String chosen = System.getProperty("promptopt.provider." + scheme);
@@ -96,5 +97,16 @@ public final class Models {
                     + "; pick one with -Dpromptopt.provider." + scheme + "=<class name>");
         }
         return matches.get(0);
+    }
+
+    /** The Maven artifact that brings a scheme's provider, for the error when none is on the classpath. */
+    private static String moduleFor(String scheme) {
+        return switch (scheme) {
+            case "openai", "openai-compatible" -> "the Maven artifact dev.promptopt:optimizer-langchain4j-openai";
+            case "anthropic" -> "the Maven artifact dev.promptopt:optimizer-langchain4j-anthropic";
+            case "ollama" -> "the Maven artifact dev.promptopt:optimizer-langchain4j-ollama";
+            case "local" -> "the Maven artifact dev.promptopt:optimizer-llama";
+            default -> "a module that provides it (a ModelProvider registered in META-INF/services)";
+        };
     }
 }

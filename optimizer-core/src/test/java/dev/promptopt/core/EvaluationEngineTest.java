@@ -54,21 +54,28 @@ class EvaluationEngineTest {
     }
 
     @Test
-    void callsInFlightNeverExceedTheLimitAcrossConcurrentBatches() {
+    void callsInFlightNeverExceedTheLimitAcrossConcurrentBatches() throws Exception {
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger max = new AtomicInteger();
-        PredictFn slow = (inputs, prompts) -> {
+        CountDownLatch limitReached = new CountDownLatch(4);
+        CountDownLatch release = new CountDownLatch(1);
+        PredictFn held = (inputs, prompts) -> {
             max.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            Thread.sleep(5);
+            limitReached.countDown();
+            // The first calls stay in flight until the limit is full, so later ones queue up behind them.
+            release.await();
             inFlight.decrementAndGet();
             return inputs.get("x");
         };
-        try (EvaluationEngine engine = engine(slow, 4, Budget.metricCalls(1000))) {
+        try (EvaluationEngine engine = engine(held, 4, Budget.metricCalls(1000))) {
             List<CompletableFuture<EvaluationBatch>> batches = new ArrayList<>();
             for (int b = 0; b < 5; b++) {
                 PromptSet c = PromptSet.of("p", PromptTemplate.text("Echo {{x}} #" + b));
                 batches.add(engine.evaluateAsync(c, examples(20)));
             }
+            assertThat(limitReached.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(inFlight.get()).isEqualTo(4);
+            release.countDown();
             batches.forEach(CompletableFuture::join);
             assertThat(max.get()).isEqualTo(4);
             assertThat(engine.metricCallsUsed()).isEqualTo(100);
@@ -105,9 +112,11 @@ class EvaluationEngineTest {
     @Test
     void concurrentBatchesTogetherNeverPassTheBudget() {
         AtomicInteger calls = new AtomicInteger();
+        CountDownLatch allSubmitted = new CountDownLatch(1);
         PredictFn echo = (inputs, prompts) -> {
             calls.incrementAndGet();
-            Thread.sleep(2);
+            // No call finishes before every batch was submitted: all 20 batches compete for the budget at once.
+            allSubmitted.await();
             return inputs.get("x");
         };
         try (EvaluationEngine engine = engine(echo, 16, Budget.metricCalls(25))) {
@@ -115,6 +124,7 @@ class EvaluationEngineTest {
             for (int b = 0; b < 20; b++) {
                 batches.add(engine.evaluateAsync(PromptSet.of("p", PromptTemplate.text("Echo {{x}} " + b)), examples(5)));
             }
+            allSubmitted.countDown();
             long refused = batches.stream().filter(CompletableFuture::isCompletedExceptionally).count();
             batches.stream().filter(f -> !f.isCompletedExceptionally()).forEach(CompletableFuture::join);
             assertThat(refused).isEqualTo(15);
@@ -158,21 +168,24 @@ class EvaluationEngineTest {
     void cancellationStopsNewCalls() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch started = new CountDownLatch(2);
-        PredictFn slow = (inputs, prompts) -> {
+        CountDownLatch release = new CountDownLatch(1);
+        PredictFn held = (inputs, prompts) -> {
             calls.incrementAndGet();
             started.countDown();
-            Thread.sleep(20);
+            release.await();
             return inputs.get("x");
         };
-        try (EvaluationEngine engine = engine(slow, 2, Budget.metricCalls(1000))) {
+        try (EvaluationEngine engine = engine(held, 2, Budget.metricCalls(1000))) {
             CompletableFuture<EvaluationBatch> batch = engine.evaluateAsync(CANDIDATE, examples(50));
-            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
             engine.cancel();
+            // The two calls in flight at the cancel finish; none of the 48 waiting ones starts.
+            release.countDown();
             assertThatThrownBy(batch::join).isInstanceOf(CompletionException.class)
                     .hasCauseInstanceOf(OptimizationStoppedException.class)
                     .hasMessageContaining("cancelled");
             int afterCancel = calls.get();
-            assertThat(afterCancel).isLessThanOrEqualTo(4);
+            assertThat(afterCancel).isEqualTo(2);
             assertThatThrownBy(() -> engine.evaluate(PromptSet.of("p", PromptTemplate.text("{{x}}")), examples(2)))
                     .isInstanceOf(OptimizationStoppedException.class);
             assertThat(calls.get()).isEqualTo(afterCancel);

@@ -20,9 +20,9 @@ class GepaObjectivesTest {
         RuleWorld.Reflector reflector = new RuleWorld.Reflector(1);
         reflector.scripted.add("```\n" + LONG + "\n```");
         reflector.scripted.add("```\n" + SHORT + "\n```");
-        TestContext ctx = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 200, 3);
-        return new Gepa(options.reflectionModel(reflector).stopWhenPerfect(false).skipPerfectScore(false)
-                .noImprovementIterations(6)).optimize(ctx);
+        EngineRun ctx = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 200, 3);
+        return ctx.optimize(new Gepa(options.reflectionModel(reflector).stopWhenPerfect(false).skipPerfectScore(false)
+                .noImprovementIterations(6)));
     }
 
     private static CandidateRecord best(OptimizerOutcome out) {

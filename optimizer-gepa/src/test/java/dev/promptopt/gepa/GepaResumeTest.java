@@ -20,7 +20,7 @@ class GepaResumeTest {
     private static final class Setup {
         final RuleWorld.Target target = new RuleWorld.Target(0);
         final RuleWorld.Reflector reflector = new RuleWorld.Reflector(1, 1);
-        final TestContext ctx = RuleWorld.context(RuleWorld.twoPrompts(), target, 300, SEED);
+        final EngineRun ctx = RuleWorld.context(RuleWorld.twoPrompts(), target, 300, SEED);
 
         Gepa gepa() {
             return new Gepa(Gepa.options().merge(true).reflectionModel(reflector));
@@ -34,7 +34,7 @@ class GepaResumeTest {
     @Test
     void resumingAfterAnyCheckpointRepeatsNoModelCallAndGivesTheSameResult() {
         Setup whole = new Setup();
-        OptimizerOutcome expected = whole.gepa().optimize(whole.ctx);
+        OptimizerOutcome expected = whole.ctx.optimize(whole.gepa());
         List<String> steps = whole.ctx.checkpointSteps;
         assertThat(new LinkedHashSet<>(steps)).contains("seed-validation", "minibatch", "reflection",
                 "child-minibatch", "validation", "rejected", "merge", "merge-validation");
@@ -48,9 +48,9 @@ class GepaResumeTest {
             }
             Setup run = new Setup();
             run.ctx.killAtCheckpoint = k;
-            assertThatThrownBy(() -> run.gepa().optimize(run.ctx)).isInstanceOf(TestContext.Killed.class);
+            assertThatThrownBy(() -> run.ctx.optimize(run.gepa())).satisfies(EngineRun::assertKilled);
 
-            OptimizerOutcome resumed = run.gepa().optimize(run.ctx.resumed());
+            OptimizerOutcome resumed = run.ctx.resumed().optimize(run.gepa());
 
             String at = "killed after checkpoint " + k + " (" + steps.get(k - 1) + ")";
             assertThat(resumed.candidates()).as(at).isEqualTo(expected.candidates());
@@ -66,17 +66,17 @@ class GepaResumeTest {
     @Test
     void survivesSeveralKillsInOneRun() {
         Setup whole = new Setup();
-        OptimizerOutcome expected = whole.gepa().optimize(whole.ctx);
+        OptimizerOutcome expected = whole.ctx.optimize(whole.gepa());
 
         Setup run = new Setup();
-        TestContext ctx = run.ctx;
+        EngineRun ctx = run.ctx;
         for (int kill : new int[] {3, 7, 12, 20}) {
             ctx.killAtCheckpoint = kill;
-            TestContext c = ctx;
-            assertThatThrownBy(() -> run.gepa().optimize(c)).isInstanceOf(TestContext.Killed.class);
+            EngineRun c = ctx;
+            assertThatThrownBy(() -> c.optimize(run.gepa())).satisfies(EngineRun::assertKilled);
             ctx = ctx.resumed();
         }
-        OptimizerOutcome resumed = run.gepa().optimize(ctx);
+        OptimizerOutcome resumed = ctx.optimize(run.gepa());
 
         assertThat(resumed.candidates()).isEqualTo(expected.candidates());
         assertThat(run.modelCalls()).isEqualTo(whole.modelCalls());
@@ -85,14 +85,14 @@ class GepaResumeTest {
     @Test
     void aKillInTheMiddleOfABatchRepeatsOnlyThatBatchAndGivesTheSameResult() {
         Setup whole = new Setup();
-        OptimizerOutcome expected = whole.gepa().optimize(whole.ctx);
+        OptimizerOutcome expected = whole.ctx.optimize(whole.gepa());
 
         for (long k : new long[] {5, 10, 30, 60}) {
             Setup run = new Setup();
             run.ctx.killAfterMetricCalls = k;
-            assertThatThrownBy(() -> run.gepa().optimize(run.ctx)).isInstanceOf(TestContext.Killed.class);
+            assertThatThrownBy(() -> run.ctx.optimize(run.gepa())).satisfies(EngineRun::assertKilled);
 
-            OptimizerOutcome resumed = run.gepa().optimize(run.ctx.resumed());
+            OptimizerOutcome resumed = run.ctx.resumed().optimize(run.gepa());
 
             assertThat(resumed.candidates()).as("killed at metric call " + k).isEqualTo(expected.candidates());
             // at most the lost part of one batch (validation: 8 examples) is paid twice

@@ -24,9 +24,9 @@ class GepaRunTest {
     void learnsAllRulesAndStopsOncePerfectWithinBudget() {
         RuleWorld.Target target = new RuleWorld.Target(0);
         RuleWorld.Reflector reflector = new RuleWorld.Reflector(1);
-        TestContext ctx = RuleWorld.context(RuleWorld.onePrompt(), target, 300, 42);
+        EngineRun ctx = RuleWorld.context(RuleWorld.onePrompt(), target, 300, 42);
 
-        OptimizerOutcome out = gepa(reflector).optimize(ctx);
+        OptimizerOutcome out = ctx.optimize(gepa(reflector));
 
         CandidateRecord best = out.candidates().get(out.bestIndex());
         assertThat(best.score()).isEqualTo(1.0);
@@ -56,15 +56,16 @@ class GepaRunTest {
     }
 
     @Test
-    void tooSmallBudgetStopsWithoutOvershootingMoreThanOneBatch() {
+    void tooSmallBudgetStopsWithoutOvershootingIt() {
         RuleWorld.Target target = new RuleWorld.Target(0);
         RuleWorld.Reflector reflector = new RuleWorld.Reflector(1);
-        TestContext ctx = RuleWorld.context(RuleWorld.onePrompt(), target, 20, 42);
+        EngineRun ctx = RuleWorld.context(RuleWorld.onePrompt(), target, 20, 42);
 
-        OptimizerOutcome out = gepa(reflector).optimize(ctx);
+        OptimizerOutcome out = ctx.optimize(gepa(reflector));
 
         assertThat(out.stopReason().kind()).isEqualTo(StopReason.Kind.METRIC_CALLS);
-        assertThat(ctx.metricCalls()).isLessThanOrEqualTo(20 + 8);
+        // the engine refuses a batch that does not fit in what is left: the budget is never passed
+        assertThat(ctx.metricCalls()).isLessThanOrEqualTo(20);
         assertThat(out.candidates()).isNotEmpty();
         assertThat(out.bestIndex()).isBetween(0, out.candidates().size() - 1);
     }
@@ -74,9 +75,9 @@ class GepaRunTest {
         RuleWorld.Target target = new RuleWorld.Target(0);
         RuleWorld.Reflector reflector = new RuleWorld.Reflector(1);
         // 8 for the seed, 3 for the first parent minibatch: the budget is spent before reflection
-        TestContext ctx = RuleWorld.context(RuleWorld.onePrompt(), target, 11, 42);
+        EngineRun ctx = RuleWorld.context(RuleWorld.onePrompt(), target, 11, 42);
 
-        OptimizerOutcome out = gepa(reflector).optimize(ctx);
+        OptimizerOutcome out = ctx.optimize(gepa(reflector));
 
         assertThat(reflector.calls.get()).isZero();
         assertThat(ctx.metricCalls()).isEqualTo(11);
@@ -104,8 +105,8 @@ class GepaRunTest {
     private static OptimizerOutcome runRuleTask(long seed, GepaOptions options) {
         RuleWorld.Target target = new RuleWorld.Target(0);
         RuleWorld.Reflector reflector = new RuleWorld.Reflector(1, 1);
-        TestContext ctx = RuleWorld.context(RuleWorld.twoPrompts(), target, 300, seed);
-        return new Gepa(options.reflectionModel(reflector)).optimize(ctx);
+        EngineRun ctx = RuleWorld.context(RuleWorld.twoPrompts(), target, 300, seed);
+        return ctx.optimize(new Gepa(options.reflectionModel(reflector)));
     }
 
     @Test
@@ -118,9 +119,9 @@ class GepaRunTest {
                 "```\nRULE: fruit\nDROPPED the word\n```",
                 "```\nRULE: fruit\nINVENTED Word: {{word}} in {{language}}\n```",
                 "```\nAnswer with the word, transformed as the rules say.\nWord: {{word}}\n```"));
-        TestContext ctx = RuleWorld.context(RuleWorld.onePrompt(), target, 300, 3);
+        EngineRun ctx = RuleWorld.context(RuleWorld.onePrompt(), target, 300, 3);
 
-        OptimizerOutcome out = gepa(reflector).optimize(ctx);
+        OptimizerOutcome out = ctx.optimize(gepa(reflector));
 
         List<String> reasons = ctx.events.stream()
                 .filter(e -> e instanceof OptimizationEvent.CandidateRejected)
@@ -151,9 +152,9 @@ class GepaRunTest {
         for (GepaOptions.Acceptance acceptance : GepaOptions.Acceptance.values()) {
             RuleWorld.Reflector reflector = new RuleWorld.Reflector(1);
             reflector.scripted.add(tie);
-            TestContext ctx = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 300, 11);
+            EngineRun ctx = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 300, 11);
 
-            OptimizerOutcome out = new Gepa(Gepa.options().acceptance(acceptance).reflectionModel(reflector)).optimize(ctx);
+            OptimizerOutcome out = ctx.optimize(new Gepa(Gepa.options().acceptance(acceptance).reflectionModel(reflector)));
 
             boolean adopted = out.candidates().stream().anyMatch(c -> c.templates().get("task").text().contains("Be careful."));
             if (acceptance == GepaOptions.Acceptance.STRICT_IMPROVEMENT) {
@@ -170,10 +171,10 @@ class GepaRunTest {
     @Test
     void aCustomReflectionTemplateIsWhatTheReflectionModelReads() {
         RuleWorld.Reflector reflector = new RuleWorld.Reflector(1);
-        TestContext ctx = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 300, 5);
+        EngineRun ctx = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 300, 5);
         String template = "MY TEMPLATE\n```\n{{current_instruction}}\n```\nEvidence:\n{{examples}}\nReply in a ``` block.";
 
-        OptimizerOutcome out = new Gepa(Gepa.options().reflectionTemplate(template).reflectionModel(reflector)).optimize(ctx);
+        OptimizerOutcome out = ctx.optimize(new Gepa(Gepa.options().reflectionTemplate(template).reflectionModel(reflector)));
 
         assertThat(reflector.prompts).isNotEmpty().allSatisfy(p -> assertThat(p).startsWith("MY TEMPLATE\n```\nAnswer with")
                 .contains("Evidence:\n# Example 1\n## Inputs\n### word\n").endsWith("Reply in a ``` block."));
@@ -183,14 +184,13 @@ class GepaRunTest {
     @Test
     void noImprovementAndScoreThresholdStopTheRun() {
         RuleWorld.Reflector stuck = new RuleWorld.Reflector(0); // never learns a rule: every proposal is unchanged
-        TestContext ctx = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 300, 5);
-        OptimizerOutcome out = new Gepa(Gepa.options().noImprovementIterations(3).reflectionModel(stuck)).optimize(ctx);
+        EngineRun ctx = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 300, 5);
+        OptimizerOutcome out = ctx.optimize(new Gepa(Gepa.options().noImprovementIterations(3).reflectionModel(stuck)));
         assertThat(out.stopReason().kind()).isEqualTo(StopReason.Kind.NO_IMPROVEMENT);
         assertThat(out.stats(GepaStats.class).orElseThrow().iterations()).isEqualTo(3);
 
-        TestContext ctx2 = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 300, 5);
-        OptimizerOutcome out2 = new Gepa(Gepa.options().scoreThreshold(0.5).reflectionModel(new RuleWorld.Reflector(1)))
-                .optimize(ctx2);
+        EngineRun ctx2 = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 300, 5);
+        OptimizerOutcome out2 = ctx2.optimize(new Gepa(Gepa.options().scoreThreshold(0.5).reflectionModel(new RuleWorld.Reflector(1))));
         assertThat(out2.stopReason().kind()).isEqualTo(StopReason.Kind.SCORE_THRESHOLD);
         assertThat(out2.candidates().get(out2.bestIndex()).score()).isGreaterThanOrEqualTo(0.5).isLessThan(1.0);
     }
@@ -202,10 +202,9 @@ class GepaRunTest {
         PromptSet seed = PromptSet.of("task", PromptTemplate.chat(List.of(
                 ChatMessage.system("Answer with the word, transformed as the rules say.\nWord: {{word}}"),
                 ChatMessage.user("Go."))));
-        TestContext ctx = new TestContext(seed, RuleWorld.train(), RuleWorld.validation(), RuleWorld.predict(target),
-                List.of(RuleWorld.SCORER), Budget.metricCalls(300), 1);
+        EngineRun ctx = new EngineRun(seed, RuleWorld.predict(target), 300, 1);
 
-        OptimizerOutcome out = gepa(reflector).optimize(ctx);
+        OptimizerOutcome out = ctx.optimize(gepa(reflector));
 
         PromptTemplate best = out.best().get("task");
         assertThat(best.isChat()).isTrue();
@@ -219,19 +218,19 @@ class GepaRunTest {
         Gepa g = new Gepa(Gepa.options().reflectionModel(new RuleWorld.Reflector(1)).maxMetricCalls(10));
         assertThat(g.budget()).contains(Budget.metricCalls(10));
 
-        TestContext ctx = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 10, 1);
-        assertThat(g.validate(ctx)).singleElement().asString().startsWith("warning:").contains("14 needed");
+        EngineRun ctx = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 10, 1);
+        assertThat(ctx.validate(g)).singleElement().asString().startsWith("warning:").contains("14 needed");
 
-        TestContext roomy = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 14, 1);
-        assertThat(g.validate(roomy)).isEmpty();
+        EngineRun roomy = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 14, 1);
+        assertThat(roomy.validate(g)).isEmpty();
     }
 
     @Test
     void aMissingReflectionModelIsAnError() {
-        TestContext ctx = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 300, 1);
-        assertThat(new Gepa(Gepa.options()).validate(ctx)).singleElement().asString()
+        EngineRun ctx = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 300, 1);
+        assertThat(ctx.validate(new Gepa(Gepa.options()))).singleElement().asString()
                 .doesNotStartWith("warning:").contains("reflection model");
-        assertThat(new Gepa(Gepa.options().reflectionModel("nosuch:/model")).validate(ctx)).singleElement().asString()
+        assertThat(ctx.validate(new Gepa(Gepa.options().reflectionModel("nosuch:/model")))).singleElement().asString()
                 .contains("nosuch");
     }
 }

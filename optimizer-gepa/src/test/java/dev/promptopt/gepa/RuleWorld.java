@@ -216,9 +216,8 @@ final class RuleWorld {
         };
     }
 
-    /** A context for the rule task. */
-    static TestContext context(PromptSet seed, Target target, long maxMetricCalls, long seedValue) {
-        return new TestContext(seed, train(), validation(), predict(target), List.of(SCORER),
-                Budget.metricCalls(maxMetricCalls), seedValue);
+    /** A run of the rule task through the real engine. */
+    static EngineRun context(PromptSet seed, Target target, long maxMetricCalls, long seedValue) {
+        return new EngineRun(seed, predict(target), maxMetricCalls, seedValue);
     }
 }

@@ -1,9 +1,7 @@
 package dev.promptopt.langchain4j;
 
-import dev.langchain4j.model.anthropic.AnthropicChatModel;
+import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.ollama.OllamaChatModel;
-import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.promptopt.InvalidInputException;
 import dev.promptopt.LanguageModel;
 import dev.promptopt.ModelProvider;
@@ -17,12 +15,13 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Builds a hosted model (OpenAI, Anthropic, Ollama, OpenAI-compatible) as a {@link LanguageModel} with
- * retries, a timeout and an optional rate limit. Keys and base URLs come from the builder, else from
- * environment variables; a missing key fails in {@link #build()} naming the variable. Keys are never logged.
+ * Builds a hosted model of one {@link HostedModelProvider} (OpenAI, Anthropic, Ollama, OpenAI-compatible, each
+ * from its own module) as a {@link LanguageModel} with retries, a timeout and an optional rate limit. Keys and
+ * base URLs come from the builder, else from environment variables; a missing key fails in {@link #build()}
+ * naming the variable. Keys are never logged.
  *
  * <pre>{@code
- * LanguageModel judge = LangChain4j.openAi("gpt-4o-mini")
+ * LanguageModel judge = OpenAiModels.openAi("gpt-4o-mini")         // optimizer-langchain4j-openai
  *     .temperature(0.0).timeout(Duration.ofSeconds(30)).requestsPerMinute(500).build();
  * }</pre>
  *
@@ -39,39 +38,7 @@ import java.util.function.Function;
  * {@code maxAttempts}, {@code requestsPerMinute}.
  */
 public final class HostedModelBuilder {
-    /** The supported hosted providers, with their URI scheme and environment variables. */
-    public enum Kind {
-        OPENAI("openai", "OPENAI_API_KEY", "OPENAI_BASE_URL", true),
-        ANTHROPIC("anthropic", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", true),
-        OLLAMA("ollama", null, "OLLAMA_BASE_URL", false),
-        OPENAI_COMPATIBLE("openai-compatible", "PROMPTOPT_OPENAI_COMPATIBLE_API_KEY", "PROMPTOPT_OPENAI_COMPATIBLE_BASE_URL", false);
-
-        private final String scheme;
-        private final String keyEnv;
-        private final String baseUrlEnv;
-        private final boolean keyRequired;
-
-        Kind(String scheme, String keyEnv, String baseUrlEnv, boolean keyRequired) {
-            this.scheme = scheme;
-            this.keyEnv = keyEnv;
-            this.baseUrlEnv = baseUrlEnv;
-            this.keyRequired = keyRequired;
-        }
-
-        public String scheme() {
-            return scheme;
-        }
-
-        public String keyEnv() {
-            return keyEnv;
-        }
-
-        public String baseUrlEnv() {
-            return baseUrlEnv;
-        }
-    }
-
-    private final Kind kind;
+    private final HostedModelProvider provider;
     private final String model;
     private String apiKey;
     private String baseUrl;
@@ -83,17 +50,13 @@ public final class HostedModelBuilder {
     private Sleeper sleeper = Sleeper.SYSTEM;
     private Function<String, String> env = System::getenv;
 
-    HostedModelBuilder(Kind kind, String model) {
-        this.kind = Objects.requireNonNull(kind, "kind");
+    HostedModelBuilder(HostedModelProvider provider, String model) {
+        this.provider = Objects.requireNonNull(provider, "provider");
         if (model == null || model.isBlank()) {
-            throw new InvalidInputException(kind.scheme + ":/ needs a model name, e.g. " + kind.scheme + ":/gpt-4o-mini");
+            throw new InvalidInputException(provider.scheme() + ":/ needs a model name, e.g. " + provider.scheme()
+                    + ":/<model>");
         }
         this.model = model;
-    }
-
-    /** A builder for a provider kind; {@link LangChain4j#openAi(String)} and friends are shorter. */
-    public static HostedModelBuilder of(Kind kind, String model) {
-        return new HostedModelBuilder(kind, model);
     }
 
     public HostedModelBuilder apiKey(String apiKey) {
@@ -162,7 +125,7 @@ public final class HostedModelBuilder {
 
     /** Applies string options (see the class comment); unknown keys fail naming the known ones. */
     public HostedModelBuilder options(Map<String, String> options) {
-        Options o = new Options(kind.scheme, options);
+        Options o = new Options(provider.scheme(), options);
         o.string("apiKey").ifPresent(this::apiKey);
         o.string("baseUrl").ifPresent(this::baseUrl);
         o.decimal("temperature").ifPresent(this::temperature);
@@ -176,73 +139,29 @@ public final class HostedModelBuilder {
 
     /** The model's name: {@code <scheme>:/<model>}. */
     public String name() {
-        return kind.scheme + ":/" + model;
+        return provider.scheme() + ":/" + model;
     }
 
     /** The langchain4j chat model, without our retries (langchain4j's own are off). */
     public ChatModel buildChatModel() {
-        String key = firstNonBlank(apiKey, kind.keyEnv == null ? null : env.apply(kind.keyEnv));
-        String url = firstNonBlank(baseUrl, env.apply(kind.baseUrlEnv));
+        String key = firstNonBlank(apiKey, provider.keyEnv() == null ? null : env.apply(provider.keyEnv()));
+        String url = firstNonBlank(baseUrl, env.apply(provider.baseUrlEnv()));
         Secrets.register(key); // a key from the environment is as secret as one from the URI
         Secrets.registerFrom(url, null);
         if (url != null) {
             requireUrl(url);
         }
-        if (kind.keyRequired && key == null) {
-            throw new InvalidInputException(name() + ": no API key; set the environment variable " + kind.keyEnv
+        if (provider.keyRequired() && key == null) {
+            throw new InvalidInputException(name() + ": no API key; set the environment variable " + provider.keyEnv()
                     + " or pass the apiKey option");
         }
-        RetryAfterHttpClient.Builder http = RetryAfterHttpClient.builder();
-        return switch (kind) {
-            case OPENAI, OPENAI_COMPATIBLE -> {
-                if (kind == Kind.OPENAI_COMPATIBLE && url == null) {
-                    throw new InvalidInputException(name() + ": no base URL; set the environment variable "
-                            + kind.baseUrlEnv + " or pass the baseUrl option (e.g. http://localhost:8000/v1)");
-                }
-                OpenAiChatModel.OpenAiChatModelBuilder b = OpenAiChatModel.builder().httpClientBuilder(http)
-                        .modelName(model).apiKey(key == null ? "none" : key).timeout(timeout).maxRetries(0);
-                if (url != null) {
-                    b.baseUrl(url);
-                }
-                if (temperature != null) {
-                    b.temperature(temperature);
-                }
-                if (maxTokens != null) {
-                    b.maxTokens(maxTokens);
-                }
-                yield b.build();
-            }
-            case ANTHROPIC -> {
-                AnthropicChatModel.AnthropicChatModelBuilder b = AnthropicChatModel.builder().httpClientBuilder(http)
-                        .modelName(model).apiKey(key).timeout(timeout).maxRetries(0);
-                if (url != null) {
-                    b.baseUrl(url);
-                }
-                if (temperature != null) {
-                    b.temperature(temperature);
-                }
-                if (maxTokens != null) {
-                    b.maxTokens(maxTokens);
-                }
-                yield b.build();
-            }
-            case OLLAMA -> {
-                OllamaChatModel.OllamaChatModelBuilder b = OllamaChatModel.builder().httpClientBuilder(http)
-                        .modelName(model).baseUrl(url == null ? "http://localhost:11434" : url).timeout(timeout).maxRetries(0);
-                if (temperature != null) {
-                    b.temperature(temperature);
-                }
-                if (maxTokens != null) {
-                    b.numPredict(maxTokens);
-                }
-                yield b.build();
-            }
-        };
+        return provider.chatModel(new Settings(name(), model, key, url, temperature, maxTokens, timeout,
+                RetryAfterHttpClient.builder()));
     }
 
     /** The model, wrapped in a {@link ResilientModel} unless retries are off and no rate limit is set. */
     public LanguageModel build() {
-        String authHint = kind.keyEnv == null ? null : "check " + kind.keyEnv + " or the apiKey option";
+        String authHint = provider.keyEnv() == null ? null : "check " + provider.keyEnv() + " or the apiKey option";
         LanguageModel adapter = new ChatModelAdapter(buildChatModel(), name(), authHint);
         if (retryPolicy.maxAttempts() == 1 && rateLimiter == null) {
             return adapter;
@@ -267,5 +186,27 @@ public final class HostedModelBuilder {
     @Override
     public String toString() {
         return "HostedModelBuilder[" + name() + "]"; // never the key
+    }
+
+    /**
+     * What a {@link HostedModelProvider} builds its chat model from: the settings given to the builder, with the
+     * key and base URL already taken from the environment when not given.
+     *
+     * @param name              {@code <scheme>:/<model>}, for messages
+     * @param model             the provider's model name
+     * @param apiKey            the key, or null when none was given or found
+     * @param baseUrl           the base URL, or null for the provider's default
+     * @param temperature       the sampling temperature, or null for the provider's default
+     * @param maxTokens         the most tokens to generate, or null for the provider's default
+     * @param timeout           the read timeout of one attempt
+     * @param httpClientBuilder the HTTP client to give langchain4j (it keeps Retry-After for our retries)
+     */
+    public record Settings(String name, String model, String apiKey, String baseUrl, Double temperature,
+            Integer maxTokens, Duration timeout, HttpClientBuilder httpClientBuilder) {
+        /** Never shows the key. */
+        @Override
+        public String toString() {
+            return "Settings[" + name + ", baseUrl=" + baseUrl + "]";
+        }
     }
 }

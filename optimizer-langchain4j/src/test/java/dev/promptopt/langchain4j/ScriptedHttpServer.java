@@ -11,38 +11,45 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** A loopback HTTP server that answers with scripted responses in order and records requests. */
-final class ScriptedHttpServer implements AutoCloseable {
-    record Reply(int status, Map<String, String> headers, String body, long delayMillis) {
-        static Reply json(int status, String body) {
+/**
+ * A loopback HTTP server that answers with scripted responses in order and records requests. Shared with the
+ * provider modules' tests through this module's test jar. A reply with a delay is held until the server closes,
+ * so a client with a shorter timeout times out whatever the machine's load; the delay documents how late the
+ * answer would be.
+ */
+public final class ScriptedHttpServer implements AutoCloseable {
+    public record Reply(int status, Map<String, String> headers, String body, long delayMillis) {
+        public static Reply json(int status, String body) {
             return new Reply(status, Map.of("Content-Type", "application/json"), body, 0);
         }
     }
 
-    record Request(String method, String path, Map<String, List<String>> headers, String body) {
+    public record Request(String method, String path, Map<String, List<String>> headers, String body) {
     }
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final ConcurrentLinkedQueue<Reply> replies = new ConcurrentLinkedQueue<>();
-    final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    public final List<Request> requests = new CopyOnWriteArrayList<>();
 
-    ScriptedHttpServer() throws IOException {
+    public ScriptedHttpServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
     }
 
-    ScriptedHttpServer reply(Reply r) {
+    public ScriptedHttpServer reply(Reply r) {
         replies.add(r);
         return this;
     }
 
-    String baseUrl(String path) {
+    public String baseUrl(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
@@ -55,7 +62,7 @@ final class ScriptedHttpServer implements AutoCloseable {
         }
         try {
             if (r.delayMillis() > 0) {
-                Thread.sleep(r.delayMillis());
+                closed.await(); // later than any timeout the client has
             }
             byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
             r.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
@@ -74,6 +81,7 @@ final class ScriptedHttpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
         executor.shutdownNow();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.promptopt.ObjectStore;
 import dev.promptopt.PromptRegistry;
 import dev.promptopt.core.internal.JsonSupport;
 import dev.promptopt.core.managed.Cli;
@@ -17,11 +18,16 @@ import dev.promptopt.core.managed.ObjectStores;
 import dev.promptopt.core.managed.OptimizationConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,16 +131,23 @@ class ManagedS3ExecutionTest {
         int total = Files.readAllLines(refCalls).size();
         int hangAt = total - 10; // inside the second target's run (each target makes about half the calls), after the first completed
 
-        Process first = cli(calls, hangAt, "run", crashFile.toString(), "--id", "exec-crash", "--work-dir", work.toString());
-        Path hung = Path.of(calls + ".hung");
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!Files.exists(hung) && first.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
+        ObjectStore crashStore = OptimizationConfig.load(crashFile).buildStores().defaultStore();
+        Semaphore puts = new Semaphore(0);
+        try (AutoCloseable listening = S3ProxyFixture.get().onPut((bucket, key) -> puts.release())) {
+            Process first = cli(calls, hangAt, "run", crashFile.toString(), "--id", "exec-crash", "--work-dir", work.toString());
+            Path hung = Path.of(calls + ".hung");
+            assertThat(awaitFile(hung, first, Duration.ofSeconds(120)))
+                    .as("the child reached call %d: %s", hangAt, log("exec-crash")).isTrue();
+            // The child hangs in a model call; its sync thread keeps copying the run folder to the store.
+            // Wait for the writes that make the store's copy equal the local one, whatever their timing.
+            while (!storeCopyIsCurrent(crashStore, work.resolve("exec-crash").resolve("runs"))) {
+                assertThat(puts.tryAcquire(120, TimeUnit.SECONDS)).as("a write to the store by the sync thread: %s",
+                        log("exec-crash")).isTrue();
+                puts.drainPermits();
+            }
+            first.destroyForcibly(); // SIGKILL: no shutdown hook, no final save
+            assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(Files.exists(hung)).as("the child reached call %d: %s", hangAt, log("exec-crash")).isTrue();
-        Thread.sleep(1500); // let the sync thread copy the run folder to the store at least once more
-        first.destroyForcibly(); // SIGKILL: no shutdown hook, no final save
-        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
         int before = Files.readAllLines(calls).size();
         assertThat(before).isEqualTo(hangAt - 1);
 
@@ -144,7 +157,7 @@ class ManagedS3ExecutionTest {
         assertThat(died.status()).isEqualTo(ExecutionStatus.RUNNING); // the process died without a word
         assertThat(died.targets().get(0).status()).isEqualTo(ExecutionStatus.COMPLETED);
 
-        Files.delete(hung);
+        Files.delete(Path.of(calls + ".hung"));
         Process second = cli(calls, null, "resume", "exec-crash", "--config", crashFile.toString(), "--work-dir", work.toString());
         assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(second.exitValue()).as(log("exec-crash")).isEqualTo(Cli.OK);
@@ -165,6 +178,63 @@ class ManagedS3ExecutionTest {
     }
 
     private final List<Path> logs = new ArrayList<>();
+
+    /**
+     * Whether every run folder under {@code runs} has its journal (complete lines) and checkpoint copied
+     * to the store under {@code exec-crash/runs/<run>/}.
+     */
+    private static boolean storeCopyIsCurrent(ObjectStore store, Path runs) throws java.io.IOException {
+        if (!Files.isDirectory(runs)) {
+            return false;
+        }
+        List<Path> folders;
+        try (var list = Files.list(runs)) {
+            folders = list.filter(Files::isDirectory).toList();
+        }
+        if (folders.isEmpty()) {
+            return false;
+        }
+        for (Path run : folders) {
+            String prefix = "exec-crash/runs/" + run.getFileName() + "/";
+            Path checkpoint = run.resolve("checkpoint.json");
+            Path journal = run.resolve("evaluations.jsonl");
+            if (!Files.isRegularFile(checkpoint) || !store.exists(prefix + "checkpoint.json")
+                    || !Arrays.equals(Files.readAllBytes(checkpoint), store.get(prefix + "checkpoint.json"))) {
+                return false;
+            }
+            byte[] local = Files.isRegularFile(journal) ? Files.readAllBytes(journal) : new byte[0];
+            int end = local.length;
+            while (end > 0 && local[end - 1] != '\n') {
+                end--;
+            }
+            byte[] stored = store.exists(prefix + "evaluations.jsonl") ? store.get(prefix + "evaluations.jsonl") : new byte[0];
+            if (!Arrays.equals(Arrays.copyOf(local, end), stored)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Waits for {@code file} to be created (a file-system event) or for {@code process} to end. */
+    private static boolean awaitFile(Path file, Process process, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        try (WatchService watch = file.getFileSystem().newWatchService()) {
+            file.getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+            while (!Files.exists(file) && process.isAlive()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                // The bound lets the loop see the process end; a creation event wakes it at once.
+                WatchKey key = watch.poll(Math.min(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
+        }
+        return Files.exists(file);
+    }
 
     /** Starts the CLI in a child JVM with this test's classpath; its output goes to a file. */
     private Process cli(Path callsFile, Integer hangAt, String... args) throws Exception {

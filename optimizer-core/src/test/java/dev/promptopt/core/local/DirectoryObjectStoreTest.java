@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.promptopt.ObjectStore;
 import dev.promptopt.ObjectStoreException;
-import dev.promptopt.core.contract.ObjectStoreContract;
+import dev.promptopt.testing.ObjectStoreContract;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,60 +51,9 @@ class DirectoryObjectStoreTest extends ObjectStoreContract {
     }
 
     @Test
-    void parentSegmentsAreRefusedNamingKeyAndStore() {
-        assertThatThrownBy(() -> store.put("../x", new byte[1]))
-                .isInstanceOf(ObjectStoreException.class)
-                .hasMessage("invalid object key '../x' for store file:" + root() + ": '..' segments are not allowed");
+    void aKeyWithParentSegmentsWritesNothingOutsideTheRoot() {
+        assertThatThrownBy(() -> store.put("../x", new byte[1])).isInstanceOf(ObjectStoreException.class);
         assertThat(Files.exists(dir.resolve("x"))).isFalse();
-    }
-
-    @Test
-    void absoluteKeysAreRefused() {
-        assertThatThrownBy(() -> store.get("/etc/passwd"))
-                .isInstanceOf(ObjectStoreException.class)
-                .hasMessage("invalid object key '/etc/passwd' for store file:" + root()
-                        + ": absolute keys are not allowed, keys are relative to the store");
-    }
-
-    @Test
-    void emptySegmentsAreRefused() {
-        assertThatThrownBy(() -> store.put("a//b", new byte[1]))
-                .isInstanceOf(ObjectStoreException.class)
-                .hasMessage("invalid object key 'a//b' for store file:" + root()
-                        + ": empty segments ('//' or a trailing '/') are not allowed");
-    }
-
-    @Test
-    void backslashesAreRefused() {
-        assertThatThrownBy(() -> store.put("a\\b", new byte[1]))
-                .isInstanceOf(ObjectStoreException.class)
-                .hasMessage("invalid object key 'a\\b' for store file:" + root()
-                        + ": backslashes are not allowed, use '/' to separate folders");
-    }
-
-    @Test
-    void theEmptyKeyIsRefused() {
-        assertThatThrownBy(() -> store.put("", new byte[1]))
-                .isInstanceOf(ObjectStoreException.class)
-                .hasMessage("invalid object key '' for store file:" + root() + ": the key is empty");
-    }
-
-    @Test
-    void aPrefixThatWouldEscapeTheStoreIsRefused() {
-        assertThatThrownBy(() -> store.list("../"))
-                .isInstanceOf(ObjectStoreException.class)
-                .hasMessageContaining("invalid prefix '../'");
-        assertThatThrownBy(() -> store.list("/etc"))
-                .isInstanceOf(ObjectStoreException.class)
-                .hasMessageContaining("invalid prefix '/etc'")
-                .hasMessageContaining("absolute prefixes are not allowed");
-    }
-
-    @Test
-    void missingKeyMessageNamesKeyAndStore() {
-        assertThatThrownBy(() -> store.get("a/b.json"))
-                .isInstanceOf(ObjectStoreException.class)
-                .hasMessage("no object 'a/b.json' in store file:" + root());
     }
 
     @Test
@@ -121,39 +70,21 @@ class DirectoryObjectStoreTest extends ObjectStoreContract {
     }
 
     @Test
-    void writesLeaveNoTemporaryFiles() throws Exception {
+    void writesLeaveNoTemporaryFilesEvenWhenAStreamFails() throws Exception {
         store.put("a/one.bin", new byte[] {1});
         store.put("a/one.bin", new byte[] {2});
         store.put("a/two.bin", new ByteArrayInputStream(new byte[1000]));
+        InputStream failing = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("connection reset");
+            }
+        };
+        assertThatThrownBy(() -> store.put("a/two.bin", failing)).isInstanceOf(ObjectStoreException.class);
 
         try (Stream<Path> files = Files.walk(root())) {
             assertThat(files.filter(Files::isRegularFile).map(p -> root().relativize(p).toString().replace('\\', '/')))
                     .containsExactlyInAnyOrder("a/one.bin", "a/two.bin");
-        }
-    }
-
-    @Test
-    void aFailedStreamedPutKeepsThePreviousObjectAndLeavesNoTemporaryFile() throws Exception {
-        store.put("a.bin", "old".getBytes(UTF_8));
-        InputStream failing = new InputStream() {
-            private int served;
-
-            @Override
-            public int read() throws IOException {
-                if (served++ > 100) {
-                    throw new IOException("connection reset");
-                }
-                return 'x';
-            }
-        };
-
-        assertThatThrownBy(() -> store.put("a.bin", failing))
-                .isInstanceOf(ObjectStoreException.class)
-                .hasMessageContaining("cannot write object 'a.bin'")
-                .hasMessageContaining("connection reset");
-        assertThat(new String(store.get("a.bin"), UTF_8)).isEqualTo("old");
-        try (Stream<Path> files = Files.list(root())) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("a.bin");
         }
     }
 

@@ -10,35 +10,29 @@ import java.util.function.Function;
 
 /**
  * A language model whose answers a test scripts: a function of the last user message (or of all messages).
- * Counts calls and can simulate latency. Token usage is the word count of prompt and answer.
+ * Counts calls. Token usage is the word count of prompt and answer.
  */
 public final class ScriptedModel implements LanguageModel {
     private final String name;
     private final Function<List<ChatMessage>, String> script;
-    private final long latencyMillis;
     private final AtomicInteger calls = new AtomicInteger();
 
-    private ScriptedModel(String name, Function<List<ChatMessage>, String> script, long latencyMillis) {
+    private ScriptedModel(String name, Function<List<ChatMessage>, String> script) {
         this.name = name;
         this.script = script;
-        this.latencyMillis = latencyMillis;
     }
 
     /** Answers from the text of the last message. */
     public static ScriptedModel answering(Function<String, String> byLastMessage) {
-        return new ScriptedModel("scripted", msgs -> byLastMessage.apply(msgs.get(msgs.size() - 1).content()), 0);
+        return new ScriptedModel("scripted", msgs -> byLastMessage.apply(msgs.get(msgs.size() - 1).content()));
     }
 
     public static ScriptedModel answeringMessages(Function<List<ChatMessage>, String> script) {
-        return new ScriptedModel("scripted", script, 0);
+        return new ScriptedModel("scripted", script);
     }
 
     public ScriptedModel named(String newName) {
-        return new ScriptedModel(newName, script, latencyMillis);
-    }
-
-    public ScriptedModel withLatency(long millis) {
-        return new ScriptedModel(name, script, millis);
+        return new ScriptedModel(newName, script);
     }
 
     public int calls() {
@@ -53,14 +47,6 @@ public final class ScriptedModel implements LanguageModel {
     @Override
     public ModelResponse chat(List<ChatMessage> messages) {
         calls.incrementAndGet();
-        if (latencyMillis > 0) {
-            try {
-                Thread.sleep(latencyMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-        }
         String answer = script.apply(messages);
         long in = messages.stream().mapToLong(m -> words(m.content())).sum();
         return new ModelResponse(answer, new TokenUsage(in, words(answer)), name);

@@ -25,18 +25,45 @@ public final class SpringAiErrors {
         String message = redact(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         String kind = e.getClass().getSimpleName();
         String text = model + ": " + kind + ": " + message;
+        Throwable cause = withoutSecrets(e);
         if (kind.equals("TransientAiException") || hasCause(e, IOException.class)
                 || kind.equals("ResourceAccessException")) {
-            return ModelException.retriable(text, e);
+            return ModelException.retriable(text, cause);
         }
         Integer status = leadingStatus(message);
         if (status != null && (status == 408 || status == 429 || status >= 500)) {
-            return ModelException.retriable(text, e);
+            return ModelException.retriable(text, cause);
         }
         if (status != null && (status == 401 || status == 403)) {
-            return ModelException.permanent(text + " (check the API key)", e);
+            return ModelException.permanent(text + " (check the API key)", cause);
         }
-        return ModelException.permanent(text, e);
+        return ModelException.permanent(text, cause);
+    }
+
+    /**
+     * The exception to keep as the cause: itself when no message in its chain holds a secret, else a stand-in
+     * with the redacted messages and the same stack, so a logged stack trace cannot leak the key either.
+     */
+    static Throwable withoutSecrets(Throwable e) {
+        boolean clean = true;
+        for (Throwable t = e; t != null && clean; t = t.getCause()) {
+            clean = t.getMessage() == null || redact(t.getMessage()).equals(t.getMessage());
+        }
+        if (clean) {
+            return e;
+        }
+        Throwable next = e.getCause() == null ? null : withoutSecrets(e.getCause());
+        RedactedException copy = new RedactedException(e.getClass().getName() + ": "
+                + (e.getMessage() == null ? "" : redact(e.getMessage())), next);
+        copy.setStackTrace(e.getStackTrace());
+        return copy;
+    }
+
+    /** A provider exception whose message had a secret in it, with the secret redacted. */
+    static final class RedactedException extends RuntimeException {
+        RedactedException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     static Integer leadingStatus(String message) {

@@ -1,0 +1,62 @@
+package dev.promptopt.langchain4j.ollama;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.promptopt.LanguageModel;
+import dev.promptopt.ModelResponse;
+import dev.promptopt.core.Models;
+import dev.promptopt.langchain4j.ScriptedHttpServer;
+import dev.promptopt.langchain4j.ScriptedHttpServer.Reply;
+import dev.promptopt.langchain4j.ollama.internal.OllamaProvider;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Ollama provider against a scripted local server. */
+class OllamaProviderTest {
+    static final String OK = """
+            {"model":"llama3.2","created_at":"2024-01-01T00:00:00Z",
+             "message":{"role":"assistant","content":"neutral"},"done":true,
+             "prompt_eval_count":17,"eval_count":4}""";
+
+    ScriptedHttpServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new ScriptedHttpServer();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void ollamaAnswersWithTokenUsage() {
+        server.reply(Reply.json(200, """
+                {"model":"llama3.2","created_at":"2024-01-01T00:00:00Z",
+                 "message":{"role":"assistant","content":"neutral"},"done":true,
+                 "prompt_eval_count":17,"eval_count":4}"""));
+        Map<String, String> env = Map.of("OLLAMA_BASE_URL", server.baseUrl(""));
+
+        LanguageModel model = new OllamaProvider(env::get).create("llama3.2", Map.of());
+        ModelResponse r = model.chat("It is fine");
+
+        assertThat(model.name()).isEqualTo("ollama:/llama3.2");
+        assertThat(r.text()).isEqualTo("neutral");
+        assertThat(r.usage().inputTokens()).isEqualTo(17);
+        assertThat(r.usage().outputTokens()).isEqualTo(4);
+        assertThat(server.requests.get(0).path()).isEqualTo("/api/chat");
+    }
+
+    @Test
+    void ollamaResolvesThroughModelsWithTheBaseUrlOption() {
+        server.reply(Reply.json(200, OK));
+
+        LanguageModel model = Models.resolve("ollama:/llama3.2", Map.of("baseUrl", server.baseUrl(""), "maxTokens", "16"));
+
+        assertThat(model.chat("It is fine").text()).isEqualTo("neutral");
+        assertThat(server.requests.get(0).body()).containsPattern("\"num_predict\"\\s*:\\s*16");
+    }
+}

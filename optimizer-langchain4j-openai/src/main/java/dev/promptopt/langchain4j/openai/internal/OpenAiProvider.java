@@ -1,0 +1,40 @@
+package dev.promptopt.langchain4j.openai.internal;
+
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.promptopt.langchain4j.HostedModelBuilder;
+import dev.promptopt.langchain4j.HostedModelProvider;
+import java.util.function.Function;
+
+/** {@code openai:/<model>}: OPENAI_API_KEY (required), OPENAI_BASE_URL. */
+public final class OpenAiProvider extends HostedModelProvider {
+    public OpenAiProvider() {
+        this(System::getenv);
+    }
+
+    public OpenAiProvider(Function<String, String> env) {
+        super("openai", "OPENAI_API_KEY", "OPENAI_BASE_URL", true, env);
+    }
+
+    @Override
+    protected ChatModel chatModel(HostedModelBuilder.Settings s) {
+        return openAiChatModel(s);
+    }
+
+    /** The OpenAI client for OpenAI and for OpenAI-compatible servers; a missing key is sent as "none". */
+    static ChatModel openAiChatModel(HostedModelBuilder.Settings s) {
+        OpenAiChatModel.OpenAiChatModelBuilder b = OpenAiChatModel.builder().httpClientBuilder(s.httpClientBuilder())
+                .modelName(s.model()).apiKey(s.apiKey() == null ? "none" : s.apiKey()).timeout(s.timeout())
+                .maxRetries(0);
+        if (s.baseUrl() != null) {
+            b.baseUrl(s.baseUrl());
+        }
+        if (s.temperature() != null) {
+            b.temperature(s.temperature());
+        }
+        if (s.maxTokens() != null) {
+            b.maxTokens(s.maxTokens());
+        }
+        return b.build();
+    }
+}
