@@ -5,58 +5,20 @@ against it, reads the server's per-role counts after each run, and writes the Ma
                      [--concurrency 8] [--out benchmarks/target/results.md]
 """
 import argparse
-import json
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.join(os.path.dirname(HERE), "data")
-
-
-def http(port, method, path):
-    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path), method=method,
-                                 data=b"" if method == "POST" else None)
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return json.loads(r.read())
-
-
-def start_server(latency_ms):
-    proc = subprocess.Popen([sys.executable, os.path.join(HERE, "fake_openai_server.py"), "--latency-ms", str(latency_ms)],
-                            stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    if not line.startswith("PORT "):
-        proc.kill()
-        raise SystemExit("the fake model server did not start: " + line)
-    return proc, int(line.split()[1])
+from bench_common import DATA, HERE, machine, run_once, server_env, start_server, stop_server, write_report
 
 
 def run(name, cmd, env, out_json, port):
-    http(port, "POST", "/reset")
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    process_wall = time.perf_counter() - t0
-    if p.returncode != 0:
-        sys.stderr.write(p.stdout[-6000:])
-        raise SystemExit("%s failed with exit code %d" % (name, p.returncode))
-    with open(out_json, encoding="utf-8") as f:
-        r = json.load(f)
-    r["process_wall_s"] = process_wall
-    r["server"] = http(port, "GET", "/stats")
+    r = run_once(cmd, env, out_json, port)
+    if r.get("failed"):
+        sys.stderr.write(r["tail"])
+        raise SystemExit("%s failed with exit code %d" % (name, r["exit_code"]))
     return r
-
-
-def version_of(cmd):
-    try:
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        return p.stdout.strip().splitlines()[0]
-    except OSError:
-        return "?"
 
 
 def main():
@@ -73,15 +35,7 @@ def main():
     lat = a.latency_ms / 1000.0
 
     server, port = start_server(a.latency_ms)
-    base = "http://127.0.0.1:%d/v1" % port
-    env = dict(os.environ)
-    env.update({
-        "PROMPTOPT_OPENAI_COMPATIBLE_BASE_URL": base,   # ours: openai-compatible:/ provider
-        "OPENAI_API_BASE": base, "OPENAI_BASE_URL": base,  # litellm's openai/ provider
-        "OPENAI_API_KEY": "unused-local-server",
-        "LITELLM_LOCAL_MODEL_COST_MAP": "True",         # no download of litellm's price list at import
-        "LITELLM_TELEMETRY": "False",
-    })
+    env = server_env(port)
     # name, label, concurrency the client allows, command(seed, out)
     java = ["java", "-Xmx1g", "-cp", a.java_cp, "dev.promptopt.benchmarks.ReferenceBench", DATA, str(a.budget),
             str(a.concurrency)]
@@ -109,8 +63,7 @@ def main():
                     sys.stderr.write("  wall %.2f s, %d metric calls, score %.3f\n"
                                      % (r["wall_s"], r["metric_calls"], r["final_score"]))
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_server(server)
 
     for r in runs:
         t, f = r["server"]["task"]["calls"], r["server"]["reflection"]["calls"]
@@ -126,9 +79,8 @@ def main():
       "answered after a fixed %g ms by one local OpenAI-compatible server; seeds %s."
       % (sum(1 for _ in open(os.path.join(DATA, "train.jsonl"))), sum(1 for _ in open(os.path.join(DATA, "val.jsonl"))),
          a.budget, a.latency_ms, ", ".join(map(str, seeds))))
-    w("%s; %s; Python %s, gepa %s, litellm %s; %d cores."
-      % (platform.platform(terse=True), version_of(["java", "-version"]), platform.python_version(),
-         ref.get("gepa_version", "?"), ref.get("litellm_version", "?"), os.cpu_count() or 0))
+    w("%s, gepa %s, litellm %s; %d cores."
+      % (machine(), ref.get("gepa_version", "?"), ref.get("litellm_version", "?"), os.cpu_count() or 0))
     w("")
     w("Mean over the seeds:")
     w("")
@@ -160,13 +112,7 @@ def main():
       "(reflection calls are sequential in both); sequential limit = all calls x latency; no request in flight = "
       "wall minus the time the server was answering at least one request (the optimizer's and the client's own "
       "time). Model calls are counted by the server.")
-    text = "\n".join(lines) + "\n"
-    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
-    with open(a.out, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.write("\n<details><summary>raw results</summary>\n\n```json\n" + json.dumps(runs, indent=1) + "\n```\n</details>\n")
-    sys.stdout.write(text)
-
+    write_report(a.out, lines, runs)
 
 if __name__ == "__main__":
     main()

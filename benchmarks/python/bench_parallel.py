@@ -9,39 +9,13 @@ Every run is a fresh process (JVM or Python). Between runs the server is reset a
 distribution, fault rate, the seed of its draws). Raw results go to the report as JSON.
 """
 import argparse
-import json
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
-from bench import DATA, HERE, http, start_server, version_of
-
-import urllib.request
-
-
-def configure(port, cfg):
-    req = urllib.request.Request("http://127.0.0.1:%d/config" % port, method="POST", data=json.dumps(cfg).encode())
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return json.loads(r.read())
-
-
-def one(cmd, env, out_json, port, cfg):
-    http(port, "POST", "/reset")
-    configure(port, cfg)
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    process_wall = time.perf_counter() - t0
-    if p.returncode != 0:
-        return {"failed": True, "exit_code": p.returncode, "tail": p.stdout[-3000:], "process_wall_s": process_wall}
-    with open(out_json, encoding="utf-8") as f:
-        r = json.load(f)
-    r["process_wall_s"] = process_wall
-    r["server"] = http(port, "GET", "/stats")
-    return r
+from bench_common import DATA, HERE, machine, run_once, server_env, start_server, stop_server, write_report
 
 
 def load():
@@ -85,16 +59,7 @@ def main():
     ref_conditions = [(c.split(":")[0], float(c.split(":")[1])) for c in a.reference_conditions.split(",") if c]
 
     server, port = start_server(a.latency_ms)
-    base = "http://127.0.0.1:%d/v1" % port
-    env = dict(os.environ)
-    env.update({
-        "PROMPTOPT_OPENAI_COMPATIBLE_BASE_URL": base,
-        "OPENAI_API_BASE": base, "OPENAI_BASE_URL": base,
-        "OPENAI_API_KEY": "unused-local-server",
-        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
-        "LITELLM_TELEMETRY": "False",
-        "BENCH_LITELLM_RETRIES": "7",
-    })
+    env = server_env(port, BENCH_LITELLM_RETRIES="7")
     runs = []
     started = time.time()
     load_before = load()
@@ -116,7 +81,7 @@ def main():
                         if os.path.exists(out):
                             os.remove(out)
                         full = cmd + ([str(seed), out, "true"] if kind == "java" else [str(seed), out, "string"])
-                        r = one(full, env, out, port, cfg)
+                        r = run_once(full, env, out, port, cfg)
                         r.update(label=label, seed=seed, dist=dist, faults=faults, load=load())
                         runs.append(r)
                         if r.get("failed"):
@@ -129,8 +94,7 @@ def main():
                                                  r["metric_calls"], r["server"]["reflection"]["calls"],
                                                  r["final_score"]))
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_server(server)
     elapsed = time.time() - started
 
     lines = []
@@ -140,9 +104,8 @@ def main():
       "wait %d ms, doubling, jitter 20%%; reference: gepa 0.1.4, task_lm=openai/bench-target (litellm batch), "
       "litellm num_retries=7." % (a.reflector_one_in, a.budget, a.concurrency, a.latency_ms,
                                   ", ".join(map(str, seeds)), a.backoff_ms))
-    w("%s; %s; Python %s; %d cores; load average before %s, after %s; the whole command took %.0f s."
-      % (platform.platform(terse=True), version_of(["java", "-version"]), platform.python_version(),
-         os.cpu_count() or 0, "/".join(load_before), "/".join(load()), elapsed))
+    w("%s; %d cores; load average before %s, after %s; the whole command took %.0f s."
+      % (machine(), os.cpu_count() or 0, "/".join(load_before), "/".join(load()), elapsed))
     w("")
     w("Mean +- standard deviation over the seeds (failed runs left out and counted):")
     w("")
@@ -164,13 +127,7 @@ def main():
     w("wall to best: from the start of the optimization call to the moment the best candidate was validated and "
       "accepted (ours: the CandidateAccepted event; reference: its 'Found a better program' log line). metric calls: "
       "the optimizer's count; reflection calls: counted by the server (faulted attempts included).")
-    text = "\n".join(lines) + "\n"
-    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
-    with open(a.out, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.write("\n<details><summary>raw results</summary>\n\n```json\n" + json.dumps(runs, indent=1) + "\n```\n</details>\n")
-    sys.stdout.write(text)
-
+    write_report(a.out, lines, runs)
 
 if __name__ == "__main__":
     main()

@@ -58,8 +58,40 @@ public sealed interface OptimizationEvent {
             implements OptimizationEvent {
     }
 
-    /** The run ended. */
-    record RunFinished(double initialScore, double finalScore, StopReason stopReason, long metricCalls,
-                       Duration elapsed) implements OptimizationEvent {
+    /**
+     * The run ended: its result, with the two full evaluations it compares. Reports and trackers are written
+     * from this event.
+     *
+     * @param result          what {@code run()} returns
+     * @param baseline        the seed scored on the validation set
+     * @param finalEvaluation the best candidate scored on the validation set
+     */
+    record RunFinished(OptimizationResult result, EvaluationBatch baseline, EvaluationBatch finalEvaluation)
+            implements OptimizationEvent {
+        public RunFinished {
+            java.util.Objects.requireNonNull(result, "result");
+            java.util.Objects.requireNonNull(baseline, "baseline");
+            java.util.Objects.requireNonNull(finalEvaluation, "finalEvaluation");
+        }
+
+        public double initialScore() {
+            return result.initialScore();
+        }
+
+        public double finalScore() {
+            return result.finalScore();
+        }
+
+        public StopReason stopReason() {
+            return result.stopReason();
+        }
+
+        public long metricCalls() {
+            return result.metricCalls();
+        }
+
+        public Duration elapsed() {
+            return result.duration();
+        }
     }
 }

@@ -11,7 +11,7 @@ package dev.promptopt;
  *     public OptimizerOutcome optimize(OptimizationContext ctx) {
  *         EvaluationBatch b = ctx.evaluator().evaluate(ctx.seed(), ctx.validationData().examples());
  *         CandidateRecord seed = new CandidateRecord(0, ctx.seed(), List.of(), "seed", b.mean(), b.scoresById(), 0);
- *         return new OptimizerOutcome(ctx.seed(), List.of(seed), 0, StopReason.completed("done"), Map.of());
+ *         return new OptimizerOutcome(ctx.seed(), List.of(seed), 0, StopReason.completed("done"));
  *     }
  * };
  * }</pre>

@@ -1,25 +1,34 @@
 package dev.promptopt;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * What an {@link Optimizer} returns: the best candidate, every candidate it kept, and why it stopped.
  *
  * <pre>{@code
- * return new OptimizerOutcome(best, candidates, bestIndex, StopReason.completed("search space exhausted"), Map.of());
+ * return new OptimizerOutcome(best, candidates, bestIndex, StopReason.completed("search space exhausted"));
  * }</pre>
  *
  * @param best       the templates to keep
  * @param candidates every candidate kept, seed first (may be just the seed)
  * @param bestIndex  index of {@code best} in {@code candidates}
  * @param stopReason why the optimizer stopped
- * @param details    optimizer-specific facts (counters, options) for the result record
+ * @param stats      the optimizer's own facts (counters, fronts, options) for the result, as its own record
  */
 public record OptimizerOutcome(PromptSet best, List<CandidateRecord> candidates, int bestIndex, StopReason stopReason,
-                               Map<String, Object> details) {
+                               OptimizerStats stats) {
     public OptimizerOutcome {
         candidates = List.copyOf(candidates);
-        details = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
+        java.util.Objects.requireNonNull(stats, "stats");
+    }
+
+    /** The optimizer's facts as {@code type}; empty when they are of another type. */
+    public <T extends OptimizerStats> java.util.Optional<T> stats(Class<T> type) {
+        return type.isInstance(stats) ? java.util.Optional.of(type.cast(stats)) : java.util.Optional.empty();
+    }
+
+    /** An outcome without optimizer facts ({@link OptimizerStats#none()}). */
+    public OptimizerOutcome(PromptSet best, List<CandidateRecord> candidates, int bestIndex, StopReason stopReason) {
+        this(best, candidates, bestIndex, stopReason, OptimizerStats.none());
     }
 }

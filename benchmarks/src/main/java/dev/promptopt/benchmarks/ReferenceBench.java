@@ -17,6 +17,7 @@ import dev.promptopt.core.PromptOptimizer;
 import dev.promptopt.core.Scorers;
 import dev.promptopt.OptimizationEvent;
 import dev.promptopt.gepa.Gepa;
+import dev.promptopt.gepa.GepaStats;
 import dev.promptopt.langchain4j.RetryPolicy;
 import dev.promptopt.langchain4j.openai.OpenAiModels;
 import java.time.Duration;
@@ -115,7 +116,7 @@ public final class ReferenceBench {
                     }
                 })
                 .maxConcurrency(concurrency)
-                .seed(seed)
+                .randomSeed(seed)
                 .runDirectory(runs)
                 .run();
         double wall = (System.nanoTime() - t0) / 1e9;
@@ -136,8 +137,9 @@ public final class ReferenceBench {
         r.put("best_found_at_metric_call", best.foundAtMetricCall());
         r.put("best_instruction", best.templates().get("instruction").text());
         r.put("stop_reason", result.stopReason().description());
-        r.put("iterations", result.details().get("iterations"));
-        r.put("full_validations", result.details().get("fullValidations"));
+        GepaStats stats = result.optimizerStats(GepaStats.class).orElseThrow();
+        r.put("iterations", stats.iterations());
+        r.put("full_validations", stats.fullValidations());
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         json.writeValue(out.toFile(), r);
         System.out.println(json.writeValueAsString(r));

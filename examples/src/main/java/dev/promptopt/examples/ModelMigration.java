@@ -169,7 +169,7 @@ public final class ModelMigration {
                 .optimizer(optimizer(optimizerName, reflector, budget))
                 .budget(Budget.wallTime(wallTime).withMetricCalls(budget))
                 .maxConcurrency(local ? 1 : 4)   // one in-process model answers one call at a time
-                .seed(7)
+                .randomSeed(7)
                 .runDirectory(workdir.resolve("runs"))
                 .tracker(RunTracker.inDirectory(workdir.resolve("tracking")))
                 .experiment("sentiment-migration")
@@ -240,7 +240,7 @@ public final class ModelMigration {
 
     /** 3 to 6 demonstrations (user/assistant turns in the chat prompt), 12 random sets. */
     public static FewShotOptions fewShotOptions() {
-        return FewShotOptions.defaults().withMaxDemos(6).withMinDemos(3).withCandidateSets(12);
+        return FewShotOptions.ofDefaults().maxDemos(6).minDemos(3).candidateSets(12);
     }
 
     /** Records the original model's answers to the inputs once; later runs reuse the traces. */

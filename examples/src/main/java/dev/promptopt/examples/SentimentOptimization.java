@@ -84,7 +84,7 @@ public final class SentimentOptimization {
                         // A small local reflector rarely writes a usable instruction; stop instead of waiting.
                         .noImprovementIterations(8)))
                 .maxConcurrency(1) // one local model instance answers one call at a time
-                .seed(7)
+                .randomSeed(7)
                 .runDirectory(workdir.resolve("runs"))
                 .tracker(RunTracker.inDirectory(workdir.resolve("tracking")))
                 .experiment("sentiment")

@@ -60,7 +60,7 @@ class SentimentPromptRegressionTest {
         return Evaluation.of(predict)
                 .prompts(registry, uri)
                 .data(golden)
-                .scorers(Scorers.containsReference(MatchOptions.defaults().ignoreCase(true)))
+                .scorers(Scorers.containsReference(MatchOptions.ofDefaults().ignoreCase(true)))
                 .maxConcurrency(1)
                 .run();
     }

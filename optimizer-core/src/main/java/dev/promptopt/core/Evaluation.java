@@ -16,11 +16,12 @@ import dev.promptopt.core.internal.engine.SetupChecks;
 import dev.promptopt.core.internal.engine.StopConditions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Scores a predict function on a dataset: per-row outputs, per-scorer feedback and aggregate metrics.
@@ -42,6 +43,8 @@ public final class Evaluation {
     private Aggregation aggregation = Aggregation.mean();
     private PromptSet prompts = PromptSet.empty();
     private int maxConcurrency = PromptOptimizer.DEFAULT_MAX_CONCURRENCY;
+    /** The single-valued options already given: a second call is a mistake (the first value would be lost). */
+    private final Set<String> alreadySet = new HashSet<>();
 
     private Evaluation(PredictFn predict) {
         this.predict = Objects.requireNonNull(predict, "predict");
@@ -51,40 +54,57 @@ public final class Evaluation {
         return new Evaluation(predict);
     }
 
-    public Evaluation data(Dataset data) {
-        this.data = Objects.requireNonNull(data, "data");
+    private Evaluation once(String option) {
+        if (!alreadySet.add(option)) {
+            throw new IllegalStateException(option + " was already set");
+        }
         return this;
     }
 
+    public Evaluation data(Dataset data) {
+        Objects.requireNonNull(data, "data");
+        once("data").data = data;
+        return this;
+    }
+
+    /** Adds scorers (to those of earlier calls). */
     public Evaluation scorers(Scorer... scorers) {
-        this.scorers.addAll(Arrays.asList(scorers));
+        for (Scorer s : scorers) {
+            this.scorers.add(Objects.requireNonNull(s, "scorer"));
+        }
         return this;
     }
 
     public Evaluation aggregation(Aggregation aggregation) {
-        this.aggregation = Objects.requireNonNull(aggregation, "aggregation");
+        Objects.requireNonNull(aggregation, "aggregation");
+        once("aggregation").aggregation = aggregation;
         return this;
     }
 
     /** The templates the predict function receives. */
     public Evaluation prompts(PromptSet prompts) {
-        this.prompts = Objects.requireNonNull(prompts, "prompts");
+        Objects.requireNonNull(prompts, "prompts");
+        once("prompts").prompts = prompts;
         return this;
     }
 
     /** Loads the templates the predict function receives from a registry. */
     public Evaluation prompts(PromptRegistry registry, String... uris) {
+        Objects.requireNonNull(registry, "registry");
+        if (alreadySet.contains("prompts")) {
+            throw new IllegalStateException("prompts was already set");
+        }
         Map<String, PromptTemplate> templates = new LinkedHashMap<>();
         for (String uri : uris) {
             PromptVersion v = registry.load(uri);
             templates.put(v.name(), v.template());
         }
-        this.prompts = PromptSet.of(templates);
-        return this;
+        return prompts(PromptSet.of(templates));
     }
 
     public Evaluation maxConcurrency(int maxConcurrency) {
-        this.maxConcurrency = SetupChecks.requireMaxConcurrency(maxConcurrency);
+        int checked = SetupChecks.requireMaxConcurrency(maxConcurrency);
+        once("maxConcurrency").maxConcurrency = checked;
         return this;
     }
 
@@ -95,10 +115,14 @@ public final class Evaluation {
      */
     public EvaluationResult run() {
         validate();
+        // What this run uses, fixed now: a change to this object during the run reaches only later runs.
+        List<Scorer> runScorers = List.copyOf(scorers);
+        PromptSet runPrompts = prompts;
+        Dataset runData = data;
         StopConditions stops = new StopConditions(Budget.unlimited(), null, System::nanoTime, Duration.ZERO);
-        try (EvaluationEngine engine = new EvaluationEngine(predict, scorers, SetupChecks.checked(aggregation), maxConcurrency, stops, null,
+        try (EvaluationEngine engine = new EvaluationEngine(predict, runScorers, SetupChecks.checked(aggregation), maxConcurrency, stops, null,
                 event -> { }, System::nanoTime)) {
-            EvaluationBatch batch = engine.evaluate(prompts, data.examples());
+            EvaluationBatch batch = engine.evaluate(runPrompts, runData.examples());
             return new EvaluationResult(batch.results(), batch.meanByScorer(), batch.mean(), engine.metricCallsUsed(),
                     stops.elapsed());
         }

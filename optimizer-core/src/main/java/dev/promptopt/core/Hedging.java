@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>A hedge takes a permit of the run's one concurrency limit, and is only sent when one is free; the permit
  *       is held until the slower of the two calls has returned, so calls in flight never exceed the limit.</li>
  *   <li>An example is one metric call however many requests it took; the extra requests are counted apart
- *       ({@code hedgedCalls} in the result's details).</li>
+ *       ({@code result.stats().hedgedCalls()}).</li>
  *   <li>No hedge before {@code minSamples} predict calls have been timed.</li>
  *   <li>The example's usage ({@link dev.promptopt.ExampleResult#usage()}) is the winning call's; the loser's
  *       tokens are still counted by the run's meter.</li>
@@ -60,11 +60,11 @@ public record Hedging(double percentile, int minSamples, int window, Scheduler s
         return new Hedging(percentile, 20, 200, Scheduler.system());
     }
 
-    public Hedging withMinSamples(int minSamples) {
+    public Hedging minSamples(int minSamples) {
         return new Hedging(percentile, minSamples, Math.max(window, minSamples), scheduler);
     }
 
-    public Hedging withScheduler(Scheduler scheduler) {
+    public Hedging scheduler(Scheduler scheduler) {
         return new Hedging(percentile, minSamples, window, scheduler);
     }
 

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * Both sides are always trimmed; everything else is off by default.
  *
  * <pre>{@code
- * Scorer s = Scorers.exactMatch(MatchOptions.defaults().ignoreCase(true).stripPunctuation(true));
+ * Scorer s = Scorers.exactMatch(MatchOptions.ofDefaults().ignoreCase(true).stripPunctuation(true));
  * Scorer forgiving = Scorers.exactMatch(MatchOptions.lenient());   // every option on
  * }</pre>
  *
@@ -32,7 +32,7 @@ public record MatchOptions(boolean ignoreCase, boolean normalizeWhitespace, bool
     private static final String CLOSING_QUOTES = "\"'`\u201D\u2019";
 
     /** Trim only. */
-    public static MatchOptions defaults() {
+    public static MatchOptions ofDefaults() {
         return new MatchOptions(false, false, false, false);
     }
 

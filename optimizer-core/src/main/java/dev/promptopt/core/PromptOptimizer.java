@@ -21,7 +21,9 @@ import dev.promptopt.PromptSet;
 import dev.promptopt.PromptTemplate;
 import dev.promptopt.PromptVersion;
 import dev.promptopt.Rng;
+import dev.promptopt.RunStats;
 import dev.promptopt.RunTracker;
+import dev.promptopt.RunUsage;
 import dev.promptopt.Scorer;
 import dev.promptopt.StopReason;
 import dev.promptopt.TrackedRun;
@@ -37,7 +39,7 @@ import dev.promptopt.core.internal.engine.RunCheckpoint;
 import dev.promptopt.core.internal.engine.RunContext;
 import dev.promptopt.core.internal.engine.SetupChecks;
 import dev.promptopt.core.internal.engine.StopConditions;
-import dev.promptopt.core.report.HtmlReport;
+import dev.promptopt.core.report.ReportListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -153,14 +155,15 @@ public final class PromptOptimizer {
         Duration elapsedBefore = saved == null ? Duration.ZERO : Duration.ofMillis(saved.elapsedMillis());
         StopConditions stops = new StopConditions(budget, runDir.resolve("STOP"), b.nanoClock, elapsedBefore, b.costSource);
         List<OptimizationListener> listeners = new ArrayList<>(b.listeners);
-        // For the report's wall-time views (of this process: a resumed run's timeline starts at the resume).
-        dev.promptopt.core.report.Timeline timeline = dev.promptopt.core.report.Timeline.start(b.nanoClock);
-        listeners.add(timeline);
+        // report.html in the run folder when the run finishes; its wall-time views are of this process
+        // (a resumed run's timeline starts at the resume).
+        listeners.add(ReportListener.inRunFolders(b.runDirectory, b.nanoClock));
         // The tracker's listener exists once the tracked run has started (below); events before then have no run.
         java.util.concurrent.atomic.AtomicReference<OptimizationListener> tracking = new java.util.concurrent.atomic.AtomicReference<>();
         listeners.add(event -> {
             OptimizationListener l = tracking.get();
-            if (l != null) {
+            // RunFinished reaches the tracker directly, where its failure fails the run (see execute).
+            if (l != null && !(event instanceof OptimizationEvent.RunFinished)) {
                 l.onEvent(event);
             }
         });
@@ -208,7 +211,7 @@ public final class PromptOptimizer {
             predictRef.set(tracked.traced(b.predictFn, seedVersions));
         }
         try {
-            OptimizationResult result = execute(ctx, eng, tracked, runDir, trackingListener, timeline);
+            OptimizationResult result = execute(ctx, eng, tracked, runDir, trackingListener);
             tracked.finish(TrackedRun.Status.FINISHED);
             return result;
         } catch (RuntimeException e) {
@@ -226,7 +229,7 @@ public final class PromptOptimizer {
     }
 
     private OptimizationResult execute(RunContext ctx, EvaluationEngine eng, TrackedRun tracked, Path runDir,
-                                       TrackingListener trackingListener, dev.promptopt.core.report.Timeline timeline) {
+                                       TrackingListener trackingListener) {
         tracked.logParams(params());
         tracked.logInput(b.trainData, "training");
         tracked.linkPrompts(seedVersions);
@@ -273,15 +276,14 @@ public final class PromptOptimizer {
         OptimizationResult result = new OptimizationResult(ctx.runId(), b.optimizer.name(), seedVersions, registered,
                 outcome.best(), initial, finalScore, baseline.meanByScorer(), fin.meanByScorer(), outcome.candidates(),
                 outcome.bestIndex(), eng.metricCallsUsed(), outcome.stopReason(), elapsed,
-                details(outcome, eng, b.usageMeter, unloaded, baseline, fin));
+                stats(eng, unloaded, baseline, fin), usage(eng, b.usageMeter), outcome.stats());
 
         JsonSupport.writeJson(runDir.resolve("result.json"), ResultRecords.toJson(result));
-        HtmlReport.of(result).withTimeline(timeline).writeTo(runDir);
-        if (!registered.isEmpty()) {
-            tracked.linkPrompts(registered);
-        }
-        track(tracked, result, baseline, fin, trackingListener.steps());
-        ctx.emit(new OptimizationEvent.RunFinished(initial, finalScore, outcome.stopReason(), eng.metricCallsUsed(), elapsed));
+        OptimizationEvent.RunFinished finished = new OptimizationEvent.RunFinished(result, baseline, fin);
+        // The tracker gets the event first and outside the listeners' guard: a tracker that cannot take the
+        // final metrics fails the run (its status FAILED), as any other tracker write does.
+        trackingListener.onEvent(finished);
+        ctx.emit(finished);
         log.info("run {} finished: score {} -> {} with {} metric calls ({})", ctx.runId(), fmt(initial), fmt(finalScore),
                 eng.metricCallsUsed(), outcome.stopReason().description());
         return result;
@@ -306,32 +308,22 @@ public final class PromptOptimizer {
         return unloaded;
     }
 
-    private static Map<String, Object> details(OptimizerOutcome outcome, EvaluationEngine eng, UsageMeter meter,
-                                               List<String> unloadedPrompts, EvaluationBatch baseline,
-                                               EvaluationBatch fin) {
-        Map<String, Object> details = new LinkedHashMap<>(outcome.details());
-        if (!unloadedPrompts.isEmpty()) {
-            details.put("unloadedPrompts", unloadedPrompts);
-        }
-        // Failed calls cost no metric call and are left out of the scores; these say how many there were.
-        details.put("failedCalls", eng.failedCalls());
-        if (eng.hedging()) {
-            details.put("hedgedCalls", eng.hedgedCalls()); // extra predict requests; no metric call each
-        }
-        details.put("failedExamples", Map.of("baseline", baseline.failures().stream().map(r -> r.example().id()).toList(),
-                "final", fin.failures().stream().map(r -> r.example().id()).toList()));
+    /** Failed calls cost no metric call and are left out of the scores; the stats say how many there were. */
+    private static RunStats stats(EvaluationEngine eng, List<String> unloadedPrompts, EvaluationBatch baseline,
+                                  EvaluationBatch fin) {
+        return new RunStats(eng.failedCalls(), eng.hedging() ? eng.hedgedCalls() : 0,
+                baseline.failures().stream().map(r -> r.example().id()).toList(),
+                fin.failures().stream().map(r -> r.example().id()).toList(), unloadedPrompts);
+    }
+
+    private static RunUsage usage(EvaluationEngine eng, UsageMeter meter) {
         double cost = eng.stops().costUsd();
-        if (!Double.isNaN(cost)) {
-            details.put("costUsd", cost);
-        }
+        Map<String, RunUsage.RoleUsage> roles = new LinkedHashMap<>();
         if (meter != null) {
-            Map<String, Object> usage = new LinkedHashMap<>();
-            meter.snapshot().forEach((role, u) -> usage.put(role.name().toLowerCase(java.util.Locale.ROOT), Map.of(
-                    "calls", u.calls(), "inputTokens", u.tokens().inputTokens(), "outputTokens", u.tokens().outputTokens(),
-                    "costUsd", u.cost())));
-            details.put("usage", usage);
+            meter.snapshot().forEach((role, u) -> roles.put(role.name().toLowerCase(java.util.Locale.ROOT),
+                    new RunUsage.RoleUsage(u.calls(), u.tokens().inputTokens(), u.tokens().outputTokens(), u.cost())));
         }
-        return details;
+        return new RunUsage(Double.isNaN(cost) ? null : cost, roles);
     }
 
     /** Extra rounds for failed pairs of the baseline and the final evaluation. */
@@ -340,7 +332,7 @@ public final class PromptOptimizer {
     private OptimizerOutcome seedOnly(EvaluationBatch baseline, StopReason reason) {
         CandidateRecord seedRecord = new CandidateRecord(0, seed, List.of(), "seed", baseline.mean(),
                 baseline.scoresById(), baseline.metricCalls());
-        return new OptimizerOutcome(seed, List.of(seedRecord), 0, reason, Map.of());
+        return new OptimizerOutcome(seed, List.of(seedRecord), 0, reason);
     }
 
     private List<PromptVersion> register(RunContext ctx, OptimizerOutcome outcome, boolean improved, double initial,
@@ -381,33 +373,9 @@ public final class PromptOptimizer {
         p.put("num_validation_samples", String.valueOf(validation.size()));
         p.put("max_metric_calls", String.valueOf(budget.maxMetricCalls()));
         p.put("max_concurrency", String.valueOf(b.maxConcurrency));
-        p.put("seed", String.valueOf(b.seed));
+        p.put("random_seed", String.valueOf(b.seed));
         p.put("scorers", String.join(",", b.scorers.stream().map(Scorer::name).toList()));
         return p;
-    }
-
-    /** The end-of-run summary; candidates were logged while the run went ({@link TrackingListener}). */
-    private void track(TrackedRun tracked, OptimizationResult r, EvaluationBatch baseline, EvaluationBatch fin,
-                       int steps) {
-        tracked.logMetric("initial_eval_score", r.initialScore(), 0);
-        tracked.logMetric("final_eval_score", r.finalScore(), 0);
-        r.initialScores().forEach((s, v) -> tracked.logMetric("initial_eval_score." + s, v, 0));
-        r.finalScores().forEach((s, v) -> tracked.logMetric("final_eval_score." + s, v, 0));
-        tracked.logMetric("metric_calls", r.metricCalls(), steps); // after the last candidate's step
-        if (r.details().get("costUsd") instanceof Double cost) {
-            tracked.logMetric("cost_usd", cost, 0);
-        }
-        if (r.details().get("usage") instanceof Map<?, ?> usage) {
-            usage.forEach((role, u) -> {
-                Map<?, ?> m = (Map<?, ?>) u;
-                tracked.logMetric("tokens_in." + role, ((Number) m.get("inputTokens")).doubleValue(), 0);
-                tracked.logMetric("tokens_out." + role, ((Number) m.get("outputTokens")).doubleValue(), 0);
-                tracked.logMetric("cost_usd." + role, ((Number) m.get("costUsd")).doubleValue(), 0);
-            });
-        }
-        tracked.logArtifact("result.json", JsonSupport.toFileBytes(ResultRecords.toJson(r)));
-        tracked.logArtifact("eval_results/baseline.json", JsonSupport.toFileBytes(ResultRecords.rows(baseline)));
-        tracked.logArtifact("eval_results/final.json", JsonSupport.toFileBytes(ResultRecords.rows(fin)));
     }
 
     private RunCheckpoint loadCheckpoint(String runId, Path runDir, CheckpointStore checkpoints, ObjectMapper mapper) {
@@ -433,7 +401,7 @@ public final class PromptOptimizer {
                     + "': it was started from other prompt templates than " + seedVersions.stream().map(PromptVersion::uri).toList());
         }
         if (c.randomSeed() != b.seed) {
-            throw new InvalidInputException("cannot resume run '" + runId + "': it was started with seed "
+            throw new InvalidInputException("cannot resume run '" + runId + "': it was started with random seed "
                     + c.randomSeed() + ", this configuration uses " + b.seed);
         }
         return c;
@@ -458,11 +426,11 @@ public final class PromptOptimizer {
      */
     public static final class Builder {
         private PromptRegistry registry;
-        private final List<String> promptUris = new ArrayList<>();
+        private List<String> promptUris = new ArrayList<>();
         private PredictFn predictFn;
         private Dataset trainData;
         private Dataset validationData;
-        private final List<Scorer> scorers = new ArrayList<>();
+        private List<Scorer> scorers = new ArrayList<>();
         private Aggregation aggregation = Aggregation.mean();
         private Optimizer optimizer;
         private Budget budget;
@@ -471,7 +439,7 @@ public final class PromptOptimizer {
         private Path runDirectory = Path.of("runs");
         private String runId;
         private String resumeRunId;
-        private final List<OptimizationListener> listeners = new ArrayList<>();
+        private List<OptimizationListener> listeners = new ArrayList<>();
         private RunTracker tracker = RunTracker.none();
         private String experiment = "prompt-optimization";
         private boolean registerOnlyIfImproved = true;
@@ -482,41 +450,92 @@ public final class PromptOptimizer {
         private Hedging hedging;
         private PromptConstraints constraints = PromptConstraints.none();
         private boolean tracePredictions;
+        /** The single-valued options already given: a second call is a mistake (the first value would be lost). */
+        private final java.util.Set<String> alreadySet = new java.util.HashSet<>();
 
         private Builder() {
         }
 
-        public Builder registry(PromptRegistry registry) {
-            this.registry = Objects.requireNonNull(registry, "registry");
+        /** Marks {@code option} as given, or fails when it was given before. */
+        private Builder once(String option) {
+            if (!alreadySet.add(option)) {
+                throw new IllegalStateException(option + " was already set");
+            }
             return this;
         }
 
-        /** The prompts to optimize, e.g. {@code "prompts:/sentiment/1"}; one version per prompt name. */
+        /**
+         * A copy the built optimizer owns: later calls on this builder never reach a built run, and
+         * {@link #build()} can be called again for an independent run.
+         */
+        private Builder snapshot() {
+            Builder s = new Builder();
+            s.registry = registry;
+            s.promptUris = List.copyOf(promptUris);
+            s.predictFn = predictFn;
+            s.trainData = trainData;
+            s.validationData = validationData;
+            s.scorers = List.copyOf(scorers);
+            s.aggregation = aggregation;
+            s.optimizer = optimizer;
+            s.budget = budget;
+            s.maxConcurrency = maxConcurrency;
+            s.seed = seed;
+            s.runDirectory = runDirectory;
+            s.runId = runId;
+            s.resumeRunId = resumeRunId;
+            s.listeners = List.copyOf(listeners);
+            s.tracker = tracker;
+            s.experiment = experiment;
+            s.registerOnlyIfImproved = registerOnlyIfImproved;
+            s.allowConstantPrompt = allowConstantPrompt;
+            s.nanoClock = nanoClock;
+            s.costSource = costSource;
+            s.usageMeter = usageMeter;
+            s.hedging = hedging;
+            s.constraints = constraints;
+            s.tracePredictions = tracePredictions;
+            return s;
+        }
+
+        public Builder registry(PromptRegistry registry) {
+            Objects.requireNonNull(registry, "registry");
+            once("registry").registry = registry;
+            return this;
+        }
+
+        /** The prompts to optimize, e.g. {@code "prompts:/sentiment/1"}; one version per prompt name; adds to earlier calls. */
         public Builder prompts(String... uris) {
             return prompts(Arrays.asList(uris));
         }
 
         public Builder prompts(List<String> uris) {
-            promptUris.addAll(uris);
+            for (String uri : uris) {
+                promptUris.add(Objects.requireNonNull(uri, "prompt uri"));
+            }
             return this;
         }
 
         public Builder predictFn(PredictFn predictFn) {
-            this.predictFn = Objects.requireNonNull(predictFn, "predictFn");
+            Objects.requireNonNull(predictFn, "predictFn");
+            once("predictFn").predictFn = predictFn;
             return this;
         }
 
         /** The feedback set; it doubles as the validation set unless {@link #validationData} is given. */
         public Builder trainData(Dataset trainData) {
-            this.trainData = Objects.requireNonNull(trainData, "trainData");
+            Objects.requireNonNull(trainData, "trainData");
+            once("trainData").trainData = trainData;
             return this;
         }
 
         public Builder validationData(Dataset validationData) {
-            this.validationData = Objects.requireNonNull(validationData, "validationData");
+            Objects.requireNonNull(validationData, "validationData");
+            once("validationData").validationData = validationData;
             return this;
         }
 
+        /** Adds scorers (to those of earlier calls). */
         public Builder scorers(Scorer... scorers) {
             return scorers(Arrays.asList(scorers));
         }
@@ -530,58 +549,80 @@ public final class PromptOptimizer {
 
         /** How per-scorer values become one score per example; default the mean. */
         public Builder aggregation(Aggregation aggregation) {
-            this.aggregation = Objects.requireNonNull(aggregation, "aggregation");
+            Objects.requireNonNull(aggregation, "aggregation");
+            once("aggregation").aggregation = aggregation;
             return this;
         }
 
         public Builder optimizer(Optimizer optimizer) {
-            this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+            Objects.requireNonNull(optimizer, "optimizer");
+            once("optimizer").optimizer = optimizer;
             return this;
         }
 
         /** Limits on the run; combined with the optimizer's own (the tighter limit wins). */
         public Builder budget(Budget budget) {
-            this.budget = Objects.requireNonNull(budget, "budget");
+            Objects.requireNonNull(budget, "budget");
+            once("budget").budget = budget;
             return this;
         }
 
         /** The most predict and judge calls in flight at once, across the whole run (default 8). */
         public Builder maxConcurrency(int maxConcurrency) {
-            this.maxConcurrency = SetupChecks.requireMaxConcurrency(maxConcurrency);
+            int checked = SetupChecks.requireMaxConcurrency(maxConcurrency);
+            once("maxConcurrency").maxConcurrency = checked;
             return this;
         }
 
-        /** The RNG seed (default 0): same seed and same model answers give the same result. */
-        public Builder seed(long seed) {
-            this.seed = seed;
+        /**
+         * The random seed (default 0): same random seed and same model answers give the same result. (The seed
+         * prompts are the ones given to {@link #prompts}.)
+         */
+        public Builder randomSeed(long randomSeed) {
+            once("randomSeed").seed = randomSeed;
             return this;
+        }
+
+        /**
+         * The random seed.
+         *
+         * @deprecated "seed" also names the prompts a run starts from; use {@link #randomSeed(long)}
+         */
+        @Deprecated
+        public Builder seed(long randomSeed) {
+            return randomSeed(randomSeed);
         }
 
         /** Where run folders go (default {@code ./runs}). */
         public Builder runDirectory(Path runDirectory) {
-            this.runDirectory = Objects.requireNonNull(runDirectory, "runDirectory");
+            Objects.requireNonNull(runDirectory, "runDirectory");
+            once("runDirectory").runDirectory = runDirectory;
             return this;
         }
 
         /** A run id of your choice (default: time stamp + random suffix). */
         public Builder runId(String runId) {
-            this.runId = requireRunId(runId);
+            String checked = requireRunId(runId);
+            once("runId").runId = checked;
             return this;
         }
 
         /** Continues a run that stopped (killed, failed, out of budget) from its checkpoint. */
         public Builder resume(String runId) {
-            this.resumeRunId = requireRunId(runId);
+            String checked = requireRunId(runId);
+            once("resume").resumeRunId = checked;
             return this;
         }
 
+        /** Adds a listener (to those of earlier calls). */
         public Builder listener(OptimizationListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
         public Builder tracker(RunTracker tracker) {
-            this.tracker = Objects.requireNonNull(tracker, "tracker");
+            Objects.requireNonNull(tracker, "tracker");
+            once("tracker").tracker = tracker;
             return this;
         }
 
@@ -591,42 +632,54 @@ public final class PromptOptimizer {
          * {@code optimize_prompts} does. Off by default: a trace per call is one more write per call.
          */
         public Builder tracePredictions(boolean trace) {
-            this.tracePredictions = trace;
+            once("tracePredictions").tracePredictions = trace;
             return this;
         }
 
         /** The tracker's experiment name (default {@code prompt-optimization}). */
         public Builder experiment(String experiment) {
             if (experiment == null || experiment.isBlank()) {
-                throw new InvalidInputException("experiment name must not be blank");
+                throw new IllegalArgumentException("experiment name must not be blank, found "
+                        + (experiment == null ? "null" : "\"" + experiment + "\""));
             }
-            this.experiment = experiment;
+            once("experiment").experiment = experiment;
             return this;
         }
 
         /** Register the best templates only when they beat the seed (default true). */
         public Builder registerOnlyIfImproved(boolean onlyIfImproved) {
-            this.registerOnlyIfImproved = onlyIfImproved;
+            once("registerOnlyIfImproved").registerOnlyIfImproved = onlyIfImproved;
             return this;
         }
 
         /**
          * Where the run reads the dollars its models have cost so far (e.g. {@code usageMeter::totalCost} of
          * {@link dev.promptopt.core.cost.UsageMeter}); needed for a dollar budget, and reported in the result as
-         * {@code costUsd}. Include every model the run pays for: target, judges, reflection.
+         * {@code result.usage().costUsd()}. Include every model the run pays for: target, judges, reflection.
+         * Not together with {@link #usageMeter}, which is the cost source itself.
          */
         public Builder costSource(DoubleSupplier costSource) {
-            this.costSource = Objects.requireNonNull(costSource, "costSource");
+            Objects.requireNonNull(costSource, "costSource");
+            if (usageMeter != null) {
+                throw new IllegalStateException("costSource was already set by usageMeter (the meter is the run's cost source)");
+            }
+            once("costSource").costSource = costSource;
             return this;
         }
 
         /**
          * The meter wrapping the run's models ({@code meter.meter(model, ModelRole.TASK)} and so on): it is the run's
-         * cost source, and its calls, tokens and dollars per role go into the result ({@code details.usage}) and
+         * cost source, and its calls, tokens and dollars per role go into the result ({@code result.usage().roles()}) and
          * the tracker ({@code tokens_in.<role>}, {@code tokens_out.<role>}, {@code cost_usd.<role>}).
+         * Not together with {@link #costSource}.
          */
         public Builder usageMeter(UsageMeter meter) {
-            this.usageMeter = Objects.requireNonNull(meter, "meter");
+            Objects.requireNonNull(meter, "meter");
+            if (costSource != null && usageMeter == null) {
+                throw new IllegalStateException("costSource was already set: usageMeter is the cost source itself, "
+                        + "give one of the two");
+            }
+            once("usageMeter").usageMeter = meter;
             this.costSource = meter::totalCost;
             return this;
         }
@@ -634,22 +687,29 @@ public final class PromptOptimizer {
         /**
          * Hedges slow predict calls (off by default): a call slower than a high percentile of the run's predict
          * latencies gets a second request when a permit is free, and the first answer wins. The extra requests
-         * are reported as {@code hedgedCalls} in the result's details and cost no metric call.
+         * are reported as {@code result.stats().hedgedCalls()} and cost no metric call.
          */
         public Builder hedging(Hedging hedging) {
-            this.hedging = Objects.requireNonNull(hedging, "hedging");
+            Objects.requireNonNull(hedging, "hedging");
+            once("hedging").hedging = hedging;
             return this;
         }
 
         /**
          * Locks a piece of a prompt's text: every candidate of every optimizer must keep it verbatim, or it is
-         * rejected with that reason before any call is spent on it. The seed must contain it.
+         * rejected with that reason before any call is spent on it. The seed must contain it. Adds to earlier calls.
          */
         public Builder lockedSection(String prompt, String text) {
             Objects.requireNonNull(prompt, "prompt");
             if (text == null || text.isEmpty()) {
-                throw new InvalidInputException("locked section of prompt '" + prompt + "' must not be empty");
+                throw new IllegalArgumentException("locked section of prompt '" + prompt + "' must not be empty, found "
+                        + (text == null ? "null" : "\"\""));
             }
+            if (alreadySet.contains("constraints")) {
+                throw new IllegalStateException("constraints was already set: give locked sections there, or use "
+                        + "lockedSection(...) and maxPromptChars(...) instead of constraints(...)");
+            }
+            alreadySet.add("lockedSection");
             this.constraints = constraints.withLockedSection(prompt, text);
             return this;
         }
@@ -657,15 +717,23 @@ public final class PromptOptimizer {
         /** The longest a candidate template may be, in characters of its text (0: no limit, the default). */
         public Builder maxPromptChars(int max) {
             if (max < 0) {
-                throw new InvalidInputException("maxPromptChars must be >= 0 (0: no limit), found " + max);
+                throw new IllegalArgumentException("maxPromptChars must be >= 0 (0: no limit), found " + max);
             }
-            this.constraints = constraints.withMaxPromptChars(max);
+            if (alreadySet.contains("constraints")) {
+                throw new IllegalStateException("constraints was already set: it holds maxPromptChars");
+            }
+            once("maxPromptChars").constraints = constraints.withMaxPromptChars(max);
             return this;
         }
 
-        /** All constraints at once (replaces earlier {@link #lockedSection} and {@link #maxPromptChars} calls). */
+        /** All constraints at once; not together with {@link #lockedSection} or {@link #maxPromptChars}. */
         public Builder constraints(PromptConstraints constraints) {
-            this.constraints = Objects.requireNonNull(constraints, "constraints");
+            Objects.requireNonNull(constraints, "constraints");
+            if (alreadySet.contains("lockedSection") || alreadySet.contains("maxPromptChars")) {
+                throw new IllegalStateException("constraints: lockedSection/maxPromptChars were already set; "
+                        + "give all constraints in one PromptConstraints or use those two calls");
+            }
+            once("constraints").constraints = constraints;
             return this;
         }
 
@@ -674,19 +742,20 @@ public final class PromptOptimizer {
          * reports such a prompt, since a prompt that never shows the model its inputs is usually a mistake.
          */
         public Builder allowConstantPrompt() {
-            this.allowConstantPrompt = true;
+            once("allowConstantPrompt").allowConstantPrompt = true;
             return this;
         }
 
         /** The clock for wall-time budgets ({@link System#nanoTime} by default); for tests. */
         public Builder nanoClock(LongSupplier nanoClock) {
-            this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+            Objects.requireNonNull(nanoClock, "nanoClock");
+            once("nanoClock").nanoClock = nanoClock;
             return this;
         }
 
         private static String requireRunId(String id) {
             if (id == null || !RUN_ID.matcher(id).matches()) {
-                throw new InvalidInputException("invalid run id '" + id
+                throw new IllegalArgumentException("invalid run id '" + id
                         + "': expected letters, digits, '_', '.', '-' (at most 128, not starting with '.' or '-')");
             }
             return id;
@@ -782,7 +851,7 @@ public final class PromptOptimizer {
             if (!problems.isEmpty()) {
                 throw InvalidInputException.of("the optimization is not set up right", problems);
             }
-            return new PromptOptimizer(this, versions, effective);
+            return new PromptOptimizer(snapshot(), versions, effective);
         }
 
         /** Builds and runs. */

@@ -20,7 +20,7 @@ import java.util.regex.PatternSyntaxException;
  *
  * <pre>{@code
  * PromptOptimizer.builder()
- *     .scorers(Scorers.exactMatch(MatchOptions.defaults().ignoreCase(true)), Scorers.regex("^(positive|negative|neutral)$"))
+ *     .scorers(Scorers.exactMatch(MatchOptions.ofDefaults().ignoreCase(true)), Scorers.regex("^(positive|negative|neutral)$"))
  *     ...
  * Evaluation.of(predict).data(test).scorers(Scorers.jsonMatch()).run();
  * }</pre>
@@ -39,7 +39,7 @@ public final class Scorers {
 
     /** "exact_match": the output equals the reference output, after trimming both. */
     public static Scorer exactMatch() {
-        return exactMatch(MatchOptions.defaults());
+        return exactMatch(MatchOptions.ofDefaults());
     }
 
     /** "exact_match": the output equals the reference output after the options' normalization. */
@@ -49,7 +49,7 @@ public final class Scorers {
 
     /** "contains": the output contains the given text (case-sensitive; see {@link #contains(String, MatchOptions)}). */
     public static Scorer contains(String text) {
-        return contains(text, MatchOptions.defaults());
+        return contains(text, MatchOptions.ofDefaults());
     }
 
     /** "contains": the output contains the given text, both normalized by the options. */
@@ -63,7 +63,7 @@ public final class Scorers {
 
     /** "contains": the output contains the example's reference output (e.g. the label somewhere in a longer answer). */
     public static Scorer containsReference() {
-        return containsReference(MatchOptions.defaults());
+        return containsReference(MatchOptions.ofDefaults());
     }
 
     /** "contains": the output contains the reference output, both normalized by the options. */

@@ -9,10 +9,12 @@ import dev.promptopt.ExampleResult;
 import dev.promptopt.Feedback;
 import dev.promptopt.OptimizationEvent;
 import dev.promptopt.OptimizationListener;
+import dev.promptopt.OptimizationResult;
 import dev.promptopt.PromptTemplate;
 import dev.promptopt.TrackedRun;
 import dev.promptopt.core.internal.JsonSupport;
 import dev.promptopt.core.internal.engine.Fingerprints;
+import dev.promptopt.core.internal.engine.ResultRecords;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,8 @@ import java.util.TreeSet;
  * its GEPA runs: each candidate scored on the whole validation set becomes one step, with metrics
  * {@code eval_score}, {@code eval_score.<scorer>}, {@code best_eval_score}, {@code metric_calls} and
  * {@code iteration}, and artifacts {@code prompt_candidates/iteration_<step>/} ({@code <prompt>.txt},
- * {@code scores.json}, and the table {@code eval_results.json}).
+ * {@code scores.json}, and the table {@code eval_results.json}); when the run finishes
+ * ({@link OptimizationEvent.RunFinished}) it logs the final metrics and artifacts.
  *
  * <pre>{@code
  * TrackedRun run = tracker.startRun("sentiment", "gepa-1", Map.of());
@@ -116,7 +119,35 @@ public final class TrackingListener implements OptimizationListener {
             iteration = i.iteration();
         } else if (event instanceof OptimizationEvent.BatchEvaluated b && coversValidation(b.batch())) {
             candidateScored(b.batch(), b.metricCallsUsed());
+        } else if (event instanceof OptimizationEvent.RunFinished f) {
+            runFinished(f);
         }
+    }
+
+    /**
+     * The end-of-run summary: the prompts registered, the seed's and the best candidate's scores, the metric calls
+     * (at the step after the last candidate's), cost and tokens per model role, {@code result.json} and the two
+     * evaluation tables {@code eval_results/baseline.json} and {@code eval_results/final.json}.
+     */
+    private void runFinished(OptimizationEvent.RunFinished f) {
+        OptimizationResult r = f.result();
+        if (!r.optimizedPrompts().isEmpty()) {
+            run.linkPrompts(r.optimizedPrompts());
+        }
+        run.logMetric("initial_eval_score", r.initialScore(), 0);
+        run.logMetric("final_eval_score", r.finalScore(), 0);
+        r.initialScores().forEach((s, v) -> run.logMetric("initial_eval_score." + s, v, 0));
+        r.finalScores().forEach((s, v) -> run.logMetric("final_eval_score." + s, v, 0));
+        run.logMetric("metric_calls", r.metricCalls(), steps());
+        r.usage().costUsd().ifPresent(cost -> run.logMetric("cost_usd", cost, 0));
+        r.usage().roles().forEach((role, u) -> {
+            run.logMetric("tokens_in." + role, u.inputTokens(), 0);
+            run.logMetric("tokens_out." + role, u.outputTokens(), 0);
+            run.logMetric("cost_usd." + role, u.costUsd(), 0);
+        });
+        run.logArtifact("result.json", JsonSupport.toFileBytes(ResultRecords.toJson(r)));
+        run.logArtifact("eval_results/baseline.json", JsonSupport.toFileBytes(ResultRecords.rows(f.baseline())));
+        run.logArtifact("eval_results/final.json", JsonSupport.toFileBytes(ResultRecords.rows(f.finalEvaluation())));
     }
 
     private boolean coversValidation(EvaluationBatch batch) {

@@ -74,7 +74,7 @@ class CandidatePromptsTest {
         assertThat(result.initialScore()).isEqualTo(0.0);
         assertThat(result.finalScore()).as("the loads returned the candidates under evaluation").isEqualTo(1.0);
         assertThat(result.optimizedPrompts()).extracting(PromptVersion::uri).containsExactly("prompts:/sentiment/2");
-        assertThat(result.details().get("unloadedPrompts")).isEqualTo(List.of("tone"));
+        assertThat(result.stats().unloadedPrompts()).isEqualTo(List.of("tone"));
         assertThat(registry.load("prompts:/sentiment@production").version())
                 .as("outside an evaluation a load is untouched").isEqualTo(1);
     }

@@ -166,7 +166,7 @@ class HedgingTest {
     void badSettingsAreRejectedNamingTheValue() {
         assertThatThrownBy(() -> Hedging.atPercentile(1.0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("percentile").hasMessageContaining("1.0");
-        assertThatThrownBy(() -> Hedging.atPercentile(0.95).withMinSamples(0))
+        assertThatThrownBy(() -> Hedging.atPercentile(0.95).minSamples(0))
                 .hasMessageContaining("minSamples").hasMessageContaining("0");
         assertThatThrownBy(() -> new Hedging(0.9, 5, 4, (d, t) -> { })).hasMessageContaining("window");
     }

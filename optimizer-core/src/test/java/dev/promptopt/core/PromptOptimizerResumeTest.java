@@ -37,9 +37,14 @@ class PromptOptimizerResumeTest {
     }
 
     private static PromptOptimizer.Builder builder(PromptRegistry registry, PredictFn predict, HillClimbOptimizer opt, Path runs) {
+        return builder(registry, predict, opt, runs, 3);
+    }
+
+    private static PromptOptimizer.Builder builder(PromptRegistry registry, PredictFn predict, HillClimbOptimizer opt, Path runs,
+                                                   int maxConcurrency) {
         return PromptOptimizer.builder().registry(registry).prompts("prompts:/sentiment/1").predictFn(predict)
                 .trainData(DATA).scorers(Scorers.exactMatch()).optimizer(opt).budget(Budget.metricCalls(100))
-                .runDirectory(runs).maxConcurrency(3);
+                .runDirectory(runs).maxConcurrency(maxConcurrency);
     }
 
     private static PromptRegistry registry() {
@@ -114,8 +119,8 @@ class PromptOptimizerResumeTest {
             }
             return QuickStartTest.TARGET.chat(prompts.get("sentiment").format(inputs)).text();
         };
-        OptimizationResult r = builder(registry(), stopAfterBaseline, new HillClimbOptimizer("sentiment", HINTS), dir)
-                .runId("s").maxConcurrency(1).run();
+        OptimizationResult r = builder(registry(), stopAfterBaseline, new HillClimbOptimizer("sentiment", HINTS), dir, 1)
+                .runId("s").run();
         assertThat(r.stopReason().kind()).isEqualTo(dev.promptopt.StopReason.Kind.STOP_FILE);
         assertThat(r.metricCalls()).isEqualTo(6);
         assertThat(r.optimizedPrompts()).isEmpty();

@@ -34,18 +34,30 @@ class PromptOptimizerValidationTest {
     Path dir;
 
     private PromptOptimizer.Builder valid() {
-        PromptRegistry registry = PromptRegistry.inMemory();
-        registry.register("sentiment", "Classify.\nText: {{text}}");
-        registry.register("style", "Write like {{persona}}.");
+        return valid(null, null, null, null);
+    }
+
+    /** A valid setup; each non-null argument replaces its default (an option is set once per builder). */
+    private PromptOptimizer.Builder valid(PromptRegistry registry, Dataset train, Optimizer optimizer, Budget budget) {
+        if (registry == null) {
+            registry = PromptRegistry.inMemory();
+            registry.register("sentiment", "Classify.\nText: {{text}}");
+            registry.register("style", "Write like {{persona}}.");
+        }
         return PromptOptimizer.builder().registry(registry).prompts("prompts:/sentiment/1").predictFn(predict)
-                .trainData(Dataset.of("train", List.of(Example.of("a", Map.of("text", "I love it"), "positive"),
+                .trainData(train != null ? train : Dataset.of("train", List.of(Example.of("a", Map.of("text", "I love it"), "positive"),
                         Example.of("b", Map.of("text", "meh"), "neutral"))))
-                .scorers(Scorers.exactMatch()).optimizer(new HillClimbOptimizer("sentiment", List.of("x")))
-                .budget(Budget.metricCalls(50)).runDirectory(dir);
+                .scorers(Scorers.exactMatch())
+                .optimizer(optimizer != null ? optimizer : new HillClimbOptimizer("sentiment", List.of("x")))
+                .budget(budget != null ? budget : Budget.metricCalls(50)).runDirectory(dir);
     }
 
     private void assertRejected(UnaryOperator<PromptOptimizer.Builder> change, String... fragments) {
-        assertThatThrownBy(() -> change.apply(valid()).run())
+        assertRejected(change.apply(valid()), fragments);
+    }
+
+    private void assertRejected(PromptOptimizer.Builder setup, String... fragments) {
+        assertThatThrownBy(setup::run)
                 .isInstanceOf(InvalidInputException.class)
                 .satisfies(e -> {
                     for (String f : fragments) {
@@ -97,7 +109,7 @@ class PromptOptimizerValidationTest {
 
     @Test
     void emptyTrainingDataIsRejected() {
-        assertRejected(b -> b.trainData(Dataset.of("empty", List.of())), "the training data 'empty' is empty");
+        assertRejected(valid(null, Dataset.of("empty", List.of()), null, null), "the training data 'empty' is empty");
     }
 
     @Test
@@ -107,7 +119,7 @@ class PromptOptimizerValidationTest {
 
     @Test
     void aScorerNeedingReferenceOutputsNamesTheExampleWithout() {
-        assertRejected(b -> b.trainData(Dataset.of(List.of(Example.withExpectations("q1", Map.of("text", "x"), Map.of("guideline", "be kind"))))),
+        assertRejected(valid(null, Dataset.of(List.of(Example.withExpectations("q1", Map.of("text", "x"), Map.of("guideline", "be kind")))), null, null),
                 "example 'q1': scorer 'exact_match' needs a reference output");
     }
 
@@ -126,7 +138,7 @@ class PromptOptimizerValidationTest {
 
     @Test
     void aBudgetSmallerThanTheBaselineIsRejected() {
-        assertRejected(b -> b.budget(Budget.metricCalls(1)),
+        assertRejected(valid(null, null, null, Budget.metricCalls(1)),
                 "a budget of 1 metric calls cannot pay for the baseline", "takes 2 calls");
     }
 
@@ -149,16 +161,16 @@ class PromptOptimizerValidationTest {
                 return java.util.Optional.of(Budget.metricCalls(40));
             }
         };
-        PromptOptimizer p = valid().optimizer(withOwnBudget).budget(Budget.wallTime(java.time.Duration.ofMinutes(2))).build();
+        PromptOptimizer p = valid(null, null, withOwnBudget, Budget.wallTime(java.time.Duration.ofMinutes(2))).build();
         assertThat(p.budget()).isEqualTo(new Budget(40L, java.time.Duration.ofMinutes(2), null, null));
-        PromptOptimizer q = valid().optimizer(withOwnBudget).budget(Budget.metricCalls(30).withMaxCost(2.0))
+        PromptOptimizer q = valid(null, null, withOwnBudget, Budget.metricCalls(30).withMaxCost(2.0))
                 .costSource(() -> 0.0).build();
         assertThat(q.budget()).isEqualTo(new Budget(30L, null, null, 2.0));
     }
 
     @Test
     void concurrencyZeroIsRejected() {
-        assertThatThrownBy(() -> valid().maxConcurrency(0)).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> valid().maxConcurrency(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxConcurrency: expected a whole number from 1 to 1024, found 0");
     }
 
@@ -205,7 +217,7 @@ class PromptOptimizerValidationTest {
 
     @Test
     void anInvalidRunIdIsRejected() {
-        assertThatThrownBy(() -> valid().runId("../escape")).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> valid().runId("../escape")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("invalid run id '../escape'");
     }
 
@@ -215,7 +227,7 @@ class PromptOptimizerValidationTest {
         calls.set(0);
         PromptRegistry other = PromptRegistry.inMemory();
         other.register("sentiment", "Something else.\nText: {{text}}");
-        assertRejected(b -> b.registry(other).resume("r1"), "cannot resume run 'r1': it was started from other prompt templates");
+        assertRejected(valid(other, null, null, null).resume("r1"), "cannot resume run 'r1': it was started from other prompt templates");
     }
 
     @Test
@@ -236,7 +248,7 @@ class PromptOptimizerValidationTest {
                 return List.of("no reflection model: set reflectionModel(...)");
             }
         };
-        assertRejected(b -> b.optimizer(picky), "optimizer 'picky' cannot run: no reflection model");
+        assertRejected(valid(null, null, picky, null), "optimizer 'picky' cannot run: no reflection model");
     }
 
     private static PromptRegistry registryWithSentiment() {

@@ -66,15 +66,15 @@ class ScorersTest {
 
         @Test
         void eachNormalizationOptionIgnoresItsDifference() {
-            assertThat(score(Scorers.exactMatch(MatchOptions.defaults().ignoreCase(true)), ref("Positive"), "POSITIVE").value()).isEqualTo(1.0);
-            assertThat(score(Scorers.exactMatch(MatchOptions.defaults().normalizeWhitespace(true)), ref("New York"), "New \n\t York").value())
+            assertThat(score(Scorers.exactMatch(MatchOptions.ofDefaults().ignoreCase(true)), ref("Positive"), "POSITIVE").value()).isEqualTo(1.0);
+            assertThat(score(Scorers.exactMatch(MatchOptions.ofDefaults().normalizeWhitespace(true)), ref("New York"), "New \n\t York").value())
                     .isEqualTo(1.0);
-            assertThat(score(Scorers.exactMatch(MatchOptions.defaults().stripQuotes(true)), ref("positive"), "\"positive\"").value()).isEqualTo(1.0);
-            assertThat(score(Scorers.exactMatch(MatchOptions.defaults().stripQuotes(true)), ref("positive"), "\u201C'positive'\u201D").value())
+            assertThat(score(Scorers.exactMatch(MatchOptions.ofDefaults().stripQuotes(true)), ref("positive"), "\"positive\"").value()).isEqualTo(1.0);
+            assertThat(score(Scorers.exactMatch(MatchOptions.ofDefaults().stripQuotes(true)), ref("positive"), "\u201C'positive'\u201D").value())
                     .isEqualTo(1.0);
-            assertThat(score(Scorers.exactMatch(MatchOptions.defaults().stripPunctuation(true)), ref("positive"), "positive!").value())
+            assertThat(score(Scorers.exactMatch(MatchOptions.ofDefaults().stripPunctuation(true)), ref("positive"), "positive!").value())
                     .isEqualTo(1.0);
-            assertThat(score(Scorers.exactMatch(MatchOptions.defaults().stripQuotes(true)), ref("positive"), "positive!").value())
+            assertThat(score(Scorers.exactMatch(MatchOptions.ofDefaults().stripQuotes(true)), ref("positive"), "positive!").value())
                     .isEqualTo(0.0);
         }
 
@@ -88,7 +88,7 @@ class ScorersTest {
 
         @Test
         void optionsAreImmutable() {
-            MatchOptions base = MatchOptions.defaults();
+            MatchOptions base = MatchOptions.ofDefaults();
             MatchOptions changed = base.ignoreCase(true);
             assertThat(base.ignoreCase()).isFalse();
             assertThat(changed.ignoreCase()).isTrue();
@@ -145,7 +145,7 @@ class ScorersTest {
 
         @Test
         void optionsNormalizeBothSides() {
-            Scorer s = Scorers.contains("Refund  Policy", MatchOptions.defaults().ignoreCase(true).normalizeWhitespace(true));
+            Scorer s = Scorers.contains("Refund  Policy", MatchOptions.ofDefaults().ignoreCase(true).normalizeWhitespace(true));
             assertThat(score(s, noReference(), "see our refund\npolicy").value()).isEqualTo(1.0);
         }
 
@@ -156,7 +156,7 @@ class ScorersTest {
 
         @Test
         void containsReferenceLooksForTheReferenceOutput() {
-            Scorer s = Scorers.containsReference(MatchOptions.defaults().ignoreCase(true));
+            Scorer s = Scorers.containsReference(MatchOptions.ofDefaults().ignoreCase(true));
             assertThat(score(s, ref("positive"), "The sentiment is Positive.").value()).isEqualTo(1.0);
             assertThat(score(s, ref("positive"), "negative").value()).isEqualTo(0.0);
             assertThat(s.missingRequirements(noReference())).containsExactly(NEEDS_REFERENCE);

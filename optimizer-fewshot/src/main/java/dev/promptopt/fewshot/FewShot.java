@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * PromptOptimizer.builder()...
- *     .optimizer(new FewShot(FewShotOptions.defaults().withMaxDemos(6).withOutputPrefix("Sentiment: ")))
+ *     .optimizer(new FewShot(FewShotOptions.ofDefaults().maxDemos(6).outputPrefix("Sentiment: ")))
  *     .budget(Budget.metricCalls(200))
  *     .run();
  * }</pre>
@@ -76,7 +76,7 @@ public final class FewShot implements Optimizer {
 
     /** With default options. */
     public FewShot() {
-        this(FewShotOptions.defaults());
+        this(FewShotOptions.ofDefaults());
     }
 
     public FewShotOptions options() {
@@ -192,15 +192,11 @@ public final class FewShot implements Optimizer {
             ctx.emit(new OptimizationEvent.CandidateAccepted(round + 1, bestIndex, List.of(0),
                     lastScores.get(best.index()).mean(), true));
         }
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("demonstrationPool", state.pool().size());
-        details.put("demonstrationSets", state.sets().size());
-        details.put("validSets", valid.size() - 1);
-        details.put("rounds", Math.min(round + 1, sizes.size()));
-        details.put("chosenDemonstrations", best.demos().stream().map(Demonstration::exampleId).toList());
+        FewShotStats stats = new FewShotStats(state.pool().size(), state.sets().size(), valid.size() - 1,
+                Math.min(round + 1, sizes.size()), best.demos().stream().map(Demonstration::exampleId).toList());
         log.info("fewshot: {} of {} sets valid, best has {} demonstrations {}", valid.size() - 1, state.sets().size(),
-                best.demos().size(), details.get("chosenDemonstrations"));
-        return new OptimizerOutcome(best.templates(), records, bestIndex, stop, details);
+                best.demos().size(), stats.chosenDemonstrations());
+        return new OptimizerOutcome(best.templates(), records, bestIndex, stop, stats);
     }
 
     private record Candidate(int index, List<Demonstration> demos, PromptSet templates) {
@@ -373,6 +369,6 @@ public final class FewShot implements Optimizer {
     private static OptimizerOutcome seedOnly(OptimizationContext ctx, StopReason reason) {
         EvaluationBatch b = ctx.evaluator().evaluate(ctx.seed(), ctx.validationData().examples()); // the baseline: cached
         CandidateRecord seed = new CandidateRecord(0, ctx.seed(), List.of(), "seed", b.mean(), b.scoresById(), 0);
-        return new OptimizerOutcome(ctx.seed(), List.of(seed), 0, reason, Map.of());
+        return new OptimizerOutcome(ctx.seed(), List.of(seed), 0, reason);
     }
 }

@@ -20,13 +20,13 @@ import java.util.function.BiFunction;
  */
 public final class FewShotOptimizerFactory implements OptimizerFactory {
     private static final Map<String, BiFunction<FewShotOptions, String, FewShotOptions>> OPTIONS = Map.of(
-            "maxDemos", (o, v) -> o.withMaxDemos(Integer.parseInt(v)),
-            "minDemos", (o, v) -> o.withMinDemos(Integer.parseInt(v)),
-            "candidateSets", (o, v) -> o.withCandidateSets(Integer.parseInt(v)),
-            "source", (o, v) -> o.withSource(source(v)),
-            "passingScore", (o, v) -> o.withPassingScore(Double.parseDouble(v)),
-            "outputPrefix", FewShotOptions::withOutputPrefix,
-            "firstRoundSize", (o, v) -> o.withFirstRoundSize(Integer.parseInt(v)));
+            "maxDemos", (o, v) -> o.maxDemos(Integer.parseInt(v)),
+            "minDemos", (o, v) -> o.minDemos(Integer.parseInt(v)),
+            "candidateSets", (o, v) -> o.candidateSets(Integer.parseInt(v)),
+            "source", (o, v) -> o.source(source(v)),
+            "passingScore", (o, v) -> o.passingScore(Double.parseDouble(v)),
+            "outputPrefix", (o, v) -> o.outputPrefix(v),
+            "firstRoundSize", (o, v) -> o.firstRoundSize(Integer.parseInt(v)));
 
     @Override
     public String name() {
@@ -49,7 +49,7 @@ public final class FewShotOptimizerFactory implements OptimizerFactory {
     }
 
     static FewShotOptions apply(Map<String, String> options) {
-        FewShotOptions o = FewShotOptions.defaults();
+        FewShotOptions o = FewShotOptions.ofDefaults();
         // maxDemos first: minDemos is checked against it.
         List<String> keys = new ArrayList<>(new TreeSet<>(options.keySet()));
         keys.sort((a, b) -> a.equals("maxDemos") ? -1 : b.equals("maxDemos") ? 1 : a.compareTo(b));

@@ -3,10 +3,10 @@ package dev.promptopt.fewshot;
 import java.util.Objects;
 
 /**
- * Options of the {@link FewShot} optimizer; immutable, each {@code with...} returns a copy.
+ * Options of the {@link FewShot} optimizer; immutable, each option method (named after its option) returns a changed copy.
  *
  * <pre>{@code
- * FewShotOptions o = FewShotOptions.defaults().withMaxDemos(6).withCandidateSets(24).withOutputPrefix("Sentiment: ");
+ * FewShotOptions o = FewShotOptions.ofDefaults().maxDemos(6).candidateSets(24).outputPrefix("Sentiment: ");
  * }</pre>
  *
  * @param maxDemos        the most demonstrations in a prompt (default 4)
@@ -57,39 +57,39 @@ public record FewShotOptions(int maxDemos, int minDemos, int candidateSets, Demo
     }
 
     /** 1 to 4 demonstrations, 16 sets, reference outputs where present, {@code "Answer: "}. */
-    public static FewShotOptions defaults() {
+    public static FewShotOptions ofDefaults() {
         return new FewShotOptions(4, 1, 16, DemoSource.AUTO, 1.0, "Answer: ", 0, 0);
     }
 
-    public FewShotOptions withMaxDemos(int v) {
+    public FewShotOptions maxDemos(int v) {
         return new FewShotOptions(v, Math.min(minDemos, v), candidateSets, source, passingScore, outputPrefix, firstRoundSize, maxMetricCalls);
     }
 
-    public FewShotOptions withMinDemos(int v) {
+    public FewShotOptions minDemos(int v) {
         return new FewShotOptions(maxDemos, v, candidateSets, source, passingScore, outputPrefix, firstRoundSize, maxMetricCalls);
     }
 
-    public FewShotOptions withCandidateSets(int v) {
+    public FewShotOptions candidateSets(int v) {
         return new FewShotOptions(maxDemos, minDemos, v, source, passingScore, outputPrefix, firstRoundSize, maxMetricCalls);
     }
 
-    public FewShotOptions withSource(DemoSource v) {
+    public FewShotOptions source(DemoSource v) {
         return new FewShotOptions(maxDemos, minDemos, candidateSets, v, passingScore, outputPrefix, firstRoundSize, maxMetricCalls);
     }
 
-    public FewShotOptions withPassingScore(double v) {
+    public FewShotOptions passingScore(double v) {
         return new FewShotOptions(maxDemos, minDemos, candidateSets, source, v, outputPrefix, firstRoundSize, maxMetricCalls);
     }
 
-    public FewShotOptions withOutputPrefix(String v) {
+    public FewShotOptions outputPrefix(String v) {
         return new FewShotOptions(maxDemos, minDemos, candidateSets, source, passingScore, v, firstRoundSize, maxMetricCalls);
     }
 
-    public FewShotOptions withFirstRoundSize(int v) {
+    public FewShotOptions firstRoundSize(int v) {
         return new FewShotOptions(maxDemos, minDemos, candidateSets, source, passingScore, outputPrefix, v, maxMetricCalls);
     }
 
-    public FewShotOptions withMaxMetricCalls(long v) {
+    public FewShotOptions maxMetricCalls(long v) {
         return new FewShotOptions(maxDemos, minDemos, candidateSets, source, passingScore, outputPrefix, firstRoundSize, v);
     }
 }

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * PromptOptimizer.builder()...
- *     .optimizer(new MetaPrompt(MetaPromptOptions.of(Models.resolve("openai:/gpt-4o")).withPasses(2)))
+ *     .optimizer(new MetaPrompt(MetaPromptOptions.of(Models.resolve("openai:/gpt-4o")).passes(2)))
  *     .budget(Budget.metricCalls(100))
  *     .run();
  * }</pre>
@@ -138,7 +138,7 @@ public final class MetaPrompt implements Optimizer {
             stop = e.reason();
         }
         return new OptimizerOutcome(apply(ctx.seed(), state.bestTexts()), records, records.size() - 1, stop,
-                Map.of("passes", state.passesDone(), "accepted", state.kept().size()));
+                new MetaPromptStats(state.passesDone(), state.kept().size()));
     }
 
     /** The meta-prompt for one prompt: the current text, what must stay, and (with examples) how it did. */

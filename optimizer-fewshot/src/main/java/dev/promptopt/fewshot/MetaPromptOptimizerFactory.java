@@ -57,10 +57,10 @@ public final class MetaPromptOptimizerFactory implements OptimizerFactory {
         String passes = spec.options().get("passes");
         String examples = spec.options().get("examples");
         if (passes != null) {
-            o = o.withPasses(Integer.parseInt(passes.trim()));
+            o = o.passes(Integer.parseInt(passes.trim()));
         }
         if (examples != null) {
-            o = o.withExamples(Integer.parseInt(examples.trim()));
+            o = o.examples(Integer.parseInt(examples.trim()));
         }
         return new MetaPrompt(o);
     }

@@ -4,10 +4,10 @@ import dev.promptopt.LanguageModel;
 import java.util.Objects;
 
 /**
- * Options of the {@link MetaPrompt} optimizer; immutable, each {@code with...} returns a copy.
+ * Options of the {@link MetaPrompt} optimizer; immutable, each option method (named after its option) returns a changed copy.
  *
  * <pre>{@code
- * MetaPromptOptions o = MetaPromptOptions.of(rewriter).withPasses(2).withExamples(0);   // zero-shot, two passes
+ * MetaPromptOptions o = MetaPromptOptions.of(rewriter).passes(2).examples(0);   // zero-shot, two passes
  * }</pre>
  *
  * @param model    the model that rewrites prompts (a capable one)
@@ -30,11 +30,11 @@ public record MetaPromptOptions(LanguageModel model, int passes, int examples) {
         return new MetaPromptOptions(model, 1, 5);
     }
 
-    public MetaPromptOptions withPasses(int v) {
+    public MetaPromptOptions passes(int v) {
         return new MetaPromptOptions(model, v, examples);
     }
 
-    public MetaPromptOptions withExamples(int v) {
+    public MetaPromptOptions examples(int v) {
         return new MetaPromptOptions(model, passes, v);
     }
 }

@@ -40,7 +40,7 @@ class FewShotContractTest extends OptimizerContract {
 
     @Override
     protected Optimizer newOptimizer() {
-        return new FewShot(FewShotOptions.defaults().withMaxDemos(2).withCandidateSets(8));
+        return new FewShot(FewShotOptions.ofDefaults().maxDemos(2).candidateSets(8));
     }
 
     @Override

@@ -86,7 +86,7 @@ class FewShotTest {
                 .validationData(validation())
                 .scorers(Scorers.exactMatch())
                 .maxConcurrency(2)
-                .seed(3)
+                .randomSeed(3)
                 .runDirectory(dir.resolve("runs"));
     }
 
@@ -98,7 +98,7 @@ class FewShotTest {
         List<OptimizationEvent> events = new CopyOnWriteArrayList<>();
         OptimizationResult result = builder(registry, seed, scriptedModel(calls), dir)
                 // Pairs of demonstrations: 30 ordered pairs exist, only 2 of them (both helpful) score 1.0.
-                .optimizer(new FewShot(FewShotOptions.defaults().withMaxDemos(2).withMinDemos(2).withCandidateSets(30)))
+                .optimizer(new FewShot(FewShotOptions.ofDefaults().maxDemos(2).minDemos(2).candidateSets(30)))
                 .budget(Budget.metricCalls(400))
                 .listener(events::add)
                 .run();
@@ -124,7 +124,7 @@ class FewShotTest {
             PromptRegistry registry = new InMemoryPromptRegistry();
             PromptVersion seed = registry.register("sentiment", SEED);
             OptimizationResult r = builder(registry, seed, scriptedModel(new AtomicInteger()), dir.resolve("r" + i))
-                    .optimizer(new FewShot(FewShotOptions.defaults().withMaxDemos(3).withCandidateSets(12)))
+                    .optimizer(new FewShot(FewShotOptions.ofDefaults().maxDemos(3).candidateSets(12)))
                     .budget(Budget.metricCalls(300)).run();
             chosen.add(r.bestTemplates().get("sentiment").text());
         }
@@ -133,7 +133,7 @@ class FewShotTest {
 
     @Test
     void aStoppedRunResumesWithoutRepeatingACallAndChoosesWhatAnUninterruptedRunChooses(@TempDir Path dir) throws Exception {
-        FewShotOptions options = FewShotOptions.defaults().withMaxDemos(2).withMinDemos(2).withCandidateSets(30);
+        FewShotOptions options = FewShotOptions.ofDefaults().maxDemos(2).minDemos(2).candidateSets(30);
         PromptRegistry registry = new InMemoryPromptRegistry();
         PromptVersion seed = registry.register("sentiment", SEED);
         AtomicInteger whole = new AtomicInteger();
@@ -169,11 +169,11 @@ class FewShotTest {
         PromptRegistry registry = new InMemoryPromptRegistry();
         PromptVersion seed = registry.register("sentiment", SEED);
         OptimizationResult r = builder(registry, seed, scriptedModel(new AtomicInteger()), dir)
-                .optimizer(new FewShot(FewShotOptions.defaults().withCandidateSets(40)))
+                .optimizer(new FewShot(FewShotOptions.ofDefaults().candidateSets(40)))
                 .budget(Budget.metricCalls(40)).run();
         // 12 for the baseline; the search is cut to what 28 more calls pay for, and never passes the budget.
         assertThat(r.metricCalls()).isLessThanOrEqualTo(40);
-        assertThat((Integer) r.details().get("demonstrationSets")).isLessThan(40);
+        assertThat(r.optimizerStats(FewShotStats.class).orElseThrow().demonstrationSets()).isLessThan(40);
     }
 
     @Test
@@ -189,7 +189,7 @@ class FewShotTest {
         };
         int max = 110; // room for about two demonstrations
         OptimizationResult r = builder(registry, seed, recording, dir)
-                .optimizer(new FewShot(FewShotOptions.defaults().withMaxDemos(4).withMinDemos(1).withCandidateSets(30)))
+                .optimizer(new FewShot(FewShotOptions.ofDefaults().maxDemos(4).minDemos(1).candidateSets(30)))
                 .maxPromptChars(max)
                 .budget(Budget.metricCalls(500))
                 .listener(events::add)
@@ -218,11 +218,11 @@ class FewShotTest {
         };
         OptimizationResult r = PromptOptimizer.builder().registry(registry).prompts(seed.uri()).predictFn(model)
                 .trainData(data).validationData(Dataset.of("val", rows.subList(0, 2))).scorers(contains)
-                .optimizer(new FewShot(FewShotOptions.defaults().withSource(FewShotOptions.DemoSource.PASSING_OUTPUTS)
-                        .withMaxDemos(2).withCandidateSets(4)))
+                .optimizer(new FewShot(FewShotOptions.ofDefaults().source(FewShotOptions.DemoSource.PASSING_OUTPUTS)
+                        .maxDemos(2).candidateSets(4)))
                 .registerOnlyIfImproved(false)
                 .budget(Budget.metricCalls(100)).runDirectory(dir).run();
-        assertThat((Integer) r.details().get("demonstrationPool")).isEqualTo(2); // w2, w4 (w0 is a validation example)
+        assertThat(r.optimizerStats(FewShotStats.class).orElseThrow().demonstrationPool()).isEqualTo(2); // w2, w4 (w0 is a validation example)
     }
 
     @Test

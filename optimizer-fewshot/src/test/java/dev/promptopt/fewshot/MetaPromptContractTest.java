@@ -41,7 +41,7 @@ class MetaPromptContractTest extends OptimizerContract {
     protected Optimizer newOptimizer() {
         ScriptedModel rewriter = ScriptedModel.answering(
                 prompt -> "```\nClassify the sentiment. Answer in one word.\nText: {{text}}\n```");
-        return new MetaPrompt(MetaPromptOptions.of(rewriter).withPasses(3).withExamples(2));
+        return new MetaPrompt(MetaPromptOptions.of(rewriter).passes(3).examples(2));
     }
 
     @Override

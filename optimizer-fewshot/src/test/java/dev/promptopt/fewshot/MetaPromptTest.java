@@ -66,7 +66,7 @@ class MetaPromptTest {
         };
         OptimizationResult r = PromptOptimizer.builder().registry(registry).prompts(seed.uri()).predictFn(counting)
                 .trainData(data("t", 6)).validationData(data("v", 4)).scorers(Scorers.exactMatch())
-                .optimizer(new MetaPrompt(MetaPromptOptions.of(rewriter).withPasses(3).withExamples(2)))
+                .optimizer(new MetaPrompt(MetaPromptOptions.of(rewriter).passes(3).examples(2)))
                 .lockedSection("sentiment", LOCKED)
                 .budget(Budget.metricCalls(100)).runDirectory(dir).listener(events::add).run();
 
@@ -101,8 +101,8 @@ class MetaPromptTest {
         // few-shot stage keeps the rewrite (ties go to fewer demonstrations, and the seed of the stage has none).
         OptimizationResult r = PromptOptimizer.builder().registry(registry).prompts(seed.uri()).predictFn(TARGET)
                 .trainData(data("t", 6)).validationData(data("v", 4)).scorers(Scorers.exactMatch())
-                .optimizer(OptimizerSequence.of(new MetaPrompt(MetaPromptOptions.of(rewriter).withExamples(0)),
-                        new FewShot(FewShotOptions.defaults().withMaxDemos(2).withCandidateSets(3))))
+                .optimizer(OptimizerSequence.of(new MetaPrompt(MetaPromptOptions.of(rewriter).examples(0)),
+                        new FewShot(FewShotOptions.ofDefaults().maxDemos(2).candidateSets(3))))
                 .lockedSection("sentiment", LOCKED)
                 .budget(Budget.metricCalls(100)).runDirectory(dir).run();
         assertThat(metaPrompts).hasSize(1);
@@ -135,8 +135,8 @@ class MetaPromptTest {
         java.util.function.Supplier<PromptOptimizer.Builder> builder = () -> PromptOptimizer.builder().registry(registry)
                 .prompts(seed.uri()).predictFn(target).trainData(data("t", 6)).validationData(data("v", 4))
                 .scorers(Scorers.exactMatch())
-                .optimizer(OptimizerSequence.of(new MetaPrompt(MetaPromptOptions.of(rewriter).withExamples(0)),
-                        new FewShot(FewShotOptions.defaults().withMaxDemos(2).withCandidateSets(6))))
+                .optimizer(OptimizerSequence.of(new MetaPrompt(MetaPromptOptions.of(rewriter).examples(0)),
+                        new FewShot(FewShotOptions.ofDefaults().maxDemos(2).candidateSets(6))))
                 .budget(Budget.metricCalls(200)).runDirectory(dir);
         OptimizationResult stopped = builder.get().runId("seq").run();
         assertThat(stopped.stopReason().kind()).isEqualTo(dev.promptopt.StopReason.Kind.STOP_FILE);

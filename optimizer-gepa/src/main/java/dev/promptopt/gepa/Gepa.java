@@ -55,7 +55,7 @@ public final class Gepa implements Optimizer {
 
     /** The reference defaults, to be changed with the returned options' setters. */
     public static GepaOptions options() {
-        return GepaOptions.defaults();
+        return GepaOptions.ofDefaults();
     }
 
     /** The options this optimizer was built with. */

@@ -148,7 +148,7 @@ public final class GepaOptions {
     }
 
     /** The reference defaults; the same as {@link Gepa#options()}. */
-    public static GepaOptions defaults() {
+    public static GepaOptions ofDefaults() {
         return new GepaOptions();
     }
 

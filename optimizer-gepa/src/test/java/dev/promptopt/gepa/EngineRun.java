@@ -171,7 +171,7 @@ final class EngineRun {
         };
         PromptOptimizer.Builder b = PromptOptimizer.builder().registry(registry).prompts(uris).predictFn(killable)
                 .trainData(RuleWorld.train()).validationData(RuleWorld.validation()).scorers(RuleWorld.SCORER)
-                .optimizer(optimizer).budget(Budget.metricCalls(maxMetricCalls)).seed(seedValue)
+                .optimizer(optimizer).budget(Budget.metricCalls(maxMetricCalls)).randomSeed(seedValue)
                 .maxConcurrency(maxConcurrency).runDirectory(dir).registerOnlyIfImproved(true).listener(events::add)
                 .allowConstantPrompt(); // the rules prompt of the two-prompt task has no variable, by design
         return resume ? b.resume(runId) : b.runId(runId);

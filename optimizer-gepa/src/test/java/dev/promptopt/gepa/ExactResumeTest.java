@@ -38,7 +38,7 @@ class ExactResumeTest {
                 .trainData(RuleWorld.train()).validationData(RuleWorld.validation()).scorers(SCORER)
                 // a forgetful reflector (two rules at most) never reaches 1.0: many epochs of minibatches
                 .optimizer(new Gepa(Gepa.options().reflectionModel(reflector).maxMetricCalls(150)))
-                .maxConcurrency(4).seed(5).runDirectory(runs);
+                .maxConcurrency(4).randomSeed(5).runDirectory(runs);
     }
 
     private static PromptRegistry registry() {

@@ -56,7 +56,7 @@ public final class GepaBench {
                 .optimizer(new Gepa(Gepa.options().reflectionModel(new RuleWorld.Reflector(1, 1)).merge(true)
                         .maxMetricCalls(BUDGET)))
                 .maxConcurrency(concurrency)
-                .seed(7)
+                .randomSeed(7)
                 .runDirectory(runs)
                 .listener(e -> {
                     if (e instanceof OptimizationEvent.CandidateEvaluated ev && ev.metricCallsUsed() > last[0]) {
@@ -76,11 +76,11 @@ public final class GepaBench {
         // the final scoring of the best candidate is cached: no model calls after the optimizer
         System.out.printf(Locale.ROOT, "concurrency %2d: %d model calls (%d metric calls, %d batches, %s iterations), "
                         + "wall %.2f s, physical limit %.2f s, batch limit %.2f s (%.0f%% over it), score %.3f -> %.3f%n",
-                concurrency, calls, result.metricCalls(), batchCalls.size(), result.details().get("iterations"),
+                concurrency, calls, result.metricCalls(), batchCalls.size(), result.optimizerStats(GepaStats.class).orElseThrow().iterations(),
                 wall, physical, batchBound, (wall / batchBound - 1) * 100, result.initialScore(), result.finalScore());
-        Map<String, Object> d = result.details();
+        GepaStats d = result.optimizerStats(GepaStats.class).orElseThrow();
         System.out.printf(Locale.ROOT, "    candidates %d, full validations %s, merges %s/%s, rejections %s, stop: %s%n",
-                result.candidates().size(), d.get("fullValidations"), d.get("mergesAccepted"), d.get("mergesAttempted"),
-                d.get("rejectionReasons"), result.stopReason().description());
+                result.candidates().size(), d.fullValidations(), d.mergesAccepted(), d.mergesAttempted(),
+                d.rejectionReasons(), result.stopReason().description());
     }
 }

@@ -85,7 +85,7 @@ class GepaCostObjectiveTest {
                         .noImprovementIterations(6).maxMetricCalls(300)))
                 .usageMeter(meter)
                 .maxConcurrency(3)
-                .seed(3)
+                .randomSeed(3)
                 .runDirectory(runs);
     }
 
@@ -104,10 +104,9 @@ class GepaCostObjectiveTest {
         return r.bestTemplates().get("task").text();
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> frontRow(OptimizationResult r, int candidate) {
-        List<Map<String, Object>> front = (List<Map<String, Object>>) r.details().get("objectiveFront");
-        return front.stream().filter(row -> ((Number) row.get("candidate")).intValue() == candidate).findFirst()
+    private static GepaStats.FrontPoint frontRow(OptimizationResult r, int candidate) {
+        List<GepaStats.FrontPoint> front = r.optimizerStats(GepaStats.class).orElseThrow().objectiveFront();
+        return front.stream().filter(row -> row.candidate() == candidate).findFirst()
                 .orElseThrow(() -> new AssertionError("candidate " + candidate + " is not on the front " + front));
     }
 
@@ -123,18 +122,16 @@ class GepaCostObjectiveTest {
         // not the prompt-length objective at work: the cheaper prompt is the longer one
         assertThat(TERSE.length()).isGreaterThan(VERBOSE.length());
 
-        Map<String, Object> row = frontRow(lean, lean.bestCandidate());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> objectives = (Map<String, Object>) row.get("objectives");
+        Map<String, Double> objectives = frontRow(lean, lean.bestCandidate()).objectives();
         assertThat(objectives).containsEntry("exact", 1.0).containsKey(Objectives.COST_PER_EXAMPLE);
-        double terseCost = (Double) objectives.get(Objectives.COST_PER_EXAMPLE);
+        double terseCost = objectives.get(Objectives.COST_PER_EXAMPLE);
         assertThat(terseCost).isPositive();
         // the verbose candidate, as validated in the same run, cost more per example
         int verbose = lean.candidates().stream().filter(c -> c.templates().get("task").text().equals(VERBOSE))
                 .findFirst().orElseThrow().index();
         assertThat(lean.candidates().get(verbose).score()).isEqualTo(1.0);
-        assertThat(((List<?>) lean.details().get("objectiveFront")))
-                .noneMatch(r -> ((Map<?, ?>) r).get("candidate").equals(verbose)); // dominated: same score, dearer
+        assertThat(lean.optimizerStats(GepaStats.class).orElseThrow().objectiveFront())
+                .noneMatch(r -> r.candidate() == verbose); // dominated: same score, dearer
     }
 
     @Test

@@ -43,7 +43,7 @@ class GepaFailureAndBudgetTest {
                 .scorers(RuleWorld.SCORER)
                 .optimizer(new Gepa(Gepa.options().reflectionModel(reflector).maxMetricCalls(maxMetricCalls)))
                 .maxConcurrency(4)
-                .seed(42)
+                .randomSeed(42)
                 .runDirectory(runs);
     }
 
@@ -94,7 +94,7 @@ class GepaFailureAndBudgetTest {
                 .listener(events::add).runId("flaky").run();
 
         assertThat(result.finalScore()).isEqualTo(straight.finalScore()).isEqualTo(1.0);
-        assertThat(result.details().get("rejectionReasons")).isEqualTo(Map.of("reflection_failed", 1));
+        assertThat(result.optimizerStats(GepaStats.class).orElseThrow().rejectionReasons()).isEqualTo(Map.of("reflection_failed", 1));
         assertThat(events).anyMatch(e -> e instanceof OptimizationEvent.CandidateRejected r
                 && r.reason().equals("reflection_failed: the reflection model 'scripted:/flaky' failed: "
                 + "503 Service Unavailable after 5 attempts"));
@@ -117,7 +117,7 @@ class GepaFailureAndBudgetTest {
         OptimizationResult resumed = builder(registry, target, new RuleWorld.Reflector(1), 300, dir).resume("r").run();
         assertThat(resumed.finalScore()).isEqualTo(1.0);
         // two proposals were given up; the third reflection, the one that stopped the run, is asked again on resume
-        assertThat(resumed.details().get("rejectionReasons")).isEqualTo(Map.of("reflection_failed", 2));
+        assertThat(resumed.optimizerStats(GepaStats.class).orElseThrow().rejectionReasons()).isEqualTo(Map.of("reflection_failed", 2));
         // the minibatches scored before the failure were journaled: the resumed run did not pay for them again
         assertThat(target.calls.get() - targetCallsBefore).isLessThan((int) resumed.metricCalls());
     }
@@ -138,9 +138,10 @@ class GepaFailureAndBudgetTest {
         assertThat(result.finalScore()).isEqualTo(straight.finalScore());
         assertThat(result.initialScore()).isEqualTo(straight.initialScore());
         assertThat(result.metricCalls()).isEqualTo(straight.metricCalls()); // a failure costs no metric call
-        assertThat((Long) result.details().get("failedCalls")).isZero();
+        assertThat(result.stats().failedCalls()).isZero();
         assertThat(target.calls.get() - (int) straight.metricCalls()).as("calls asked again").isPositive();
-        assertThat(result.details().get("failedExamples")).isEqualTo(Map.of("baseline", List.of(), "final", List.of()));
+        assertThat(result.stats().failedBaselineExamples()).isEmpty();
+        assertThat(result.stats().failedFinalExamples()).isEmpty();
         assertThat(target.calls.get()).isGreaterThan((int) straight.metricCalls());
     }
 
@@ -153,8 +154,9 @@ class GepaFailureAndBudgetTest {
                 (n, occurrence, prompt) -> occurrence <= 2 && Math.floorMod(prompt.hashCode(), 5) == 0);
         OptimizationResult result = builder(registry(), target, new RuleWorld.Reflector(1), 300, dir).runId("r").run();
 
-        assertThat((Long) result.details().get("failedCalls")).isPositive();
-        assertThat(result.details().get("failedExamples")).isEqualTo(Map.of("baseline", List.of(), "final", List.of()));
+        assertThat(result.stats().failedCalls()).isPositive();
+        assertThat(result.stats().failedBaselineExamples()).isEmpty();
+        assertThat(result.stats().failedFinalExamples()).isEmpty();
         // Every score a candidate holds is the true score of that pair (a failure never became a 0), and some
         // candidate lacks a score where its call failed.
         RuleWorld.Target truth = new RuleWorld.Target(0);
@@ -193,12 +195,13 @@ class GepaFailureAndBudgetTest {
                 && r.reason().startsWith("unvalidated: accepted on its minibatch (")
                 && r.reason().endsWith("but not validated: metric call budget of 21: a batch of 8 new calls does not "
                 + "fit in the 7 left (14 spent)"));
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> unvalidated = (List<Map<String, Object>>) result.details().get("unvalidatedCandidates");
+        List<GepaStats.UnvalidatedCandidate> unvalidated = result.optimizerStats(GepaStats.class).orElseThrow()
+                .unvalidatedCandidates();
         assertThat(unvalidated).singleElement().satisfies(u -> {
-            assertThat(u).containsEntry("iteration", 1).containsEntry("parents", List.of(0));
-            assertThat((Double) u.get("minibatchScore")).isGreaterThan((Double) u.get("parentMinibatchScore"));
-            assertThat(u.get("templates").toString()).contains("RULE: ");
+            assertThat(u.iteration()).isEqualTo(1);
+            assertThat(u.parents()).containsExactly(0);
+            assertThat(u.minibatchScore()).isGreaterThan(u.parentMinibatchScore());
+            assertThat(u.templates().toString()).contains("RULE: ");
         });
         assertThat(Files.readString(dir.resolve("r/result.json"))).contains("unvalidatedCandidates");
         // the seed stays (the child was never validated, so it cannot be the result)

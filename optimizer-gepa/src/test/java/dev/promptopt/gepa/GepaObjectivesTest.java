@@ -38,13 +38,10 @@ class GepaObjectivesTest {
         assertThat(best(lean).templates().get("task").text()).isEqualTo(SHORT);
         assertThat(best(lean).score()).isEqualTo(best(plain).score()).isEqualTo(1.0);
 
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> front = (List<Map<String, Object>>) lean.details().get("objectiveFront");
-        Map<String, Object> shortest = front.stream().filter(r -> r.get("candidate").equals(lean.bestIndex()))
+        List<GepaStats.FrontPoint> front = lean.stats(GepaStats.class).orElseThrow().objectiveFront();
+        GepaStats.FrontPoint shortest = front.stream().filter(r -> r.candidate() == lean.bestIndex())
                 .findFirst().orElseThrow();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> objectives = (Map<String, Object>) shortest.get("objectives");
-        assertThat(objectives).containsEntry("exact", 1.0).containsKey("prompt_tokens");
-        assertThat((Long) objectives.get("prompt_tokens")).isLessThan(30L);
+        assertThat(shortest.objectives()).containsEntry("exact", 1.0).containsKey("prompt_tokens");
+        assertThat(shortest.objectives().get("prompt_tokens")).isLessThan(30.0);
     }
 }

@@ -33,14 +33,14 @@ class GepaParallelIntegrationTest {
                 .optimizer(new Gepa(Gepa.options().reflectionModel(new RuleWorld.Reflector(1)).maxMetricCalls(400)
                         .parallelProposals(4)))
                 .maxConcurrency(4)
-                .seed(42)
+                .randomSeed(42)
                 .runDirectory(dir)
                 .listener(timeline)
                 .run();
 
         assertThat(result.finalScore()).isEqualTo(1.0);
         assertThat(result.stopReason().kind()).isEqualTo(StopReason.Kind.COMPLETED);
-        assertThat(result.details()).containsEntry("parallelProposals", 4);
+        assertThat(result.optimizerStats(GepaStats.class).orElseThrow().parallelProposals()).isEqualTo(4);
         // the engine's cache: every (candidate, example) pair was called once, whichever proposal asked first
         assertThat((long) target.calls.get()).isEqualTo(result.metricCalls());
         assertThat(timeline.maxInFlight()).isGreaterThan(1);

@@ -64,7 +64,7 @@ class GepaParallelTest {
         Setup first = new Setup();
         OptimizerOutcome expected = run(first, 4, OrderedExecutor.Order.FIFO, 0);
         assertThat(expected.candidates().size()).isGreaterThan(3);
-        assertThat((Integer) expected.details().get("mergesAttempted")).isPositive();
+        assertThat(expected.stats(GepaStats.class).orElseThrow().mergesAttempted()).isPositive();
         assertThat(proposalsOverlapped(first.ctx.events)).as("proposals overlap in the events").isTrue();
 
         List<OptimizerOutcome> others = new ArrayList<>();
@@ -83,8 +83,8 @@ class GepaParallelTest {
             assertThat(Kept.of(o)).isEqualTo(Kept.of(expected));
             assertThat(o.bestIndex()).isEqualTo(expected.bestIndex());
             assertThat(o.stopReason()).isEqualTo(expected.stopReason());
-            assertThat(o.details().get("iterations")).isEqualTo(expected.details().get("iterations"));
-            assertThat(o.details().get("rejectionReasons")).isEqualTo(expected.details().get("rejectionReasons"));
+            assertThat(o.stats(GepaStats.class).orElseThrow().iterations()).isEqualTo(expected.stats(GepaStats.class).orElseThrow().iterations());
+            assertThat(o.stats(GepaStats.class).orElseThrow().rejectionReasons()).isEqualTo(expected.stats(GepaStats.class).orElseThrow().rejectionReasons());
         }
     }
 
@@ -95,7 +95,7 @@ class GepaParallelTest {
         Setup viaExecutor = new Setup();
         OptimizerOutcome got = run(viaExecutor, 1, OrderedExecutor.Order.RANDOM, 3);
         assertThat(got.candidates()).isEqualTo(expected.candidates());
-        assertThat(got.details()).isEqualTo(expected.details());
+        assertThat(got.stats()).isEqualTo(expected.stats());
         assertThat(viaExecutor.modelCalls()).isEqualTo(sequential.modelCalls());
     }
 
@@ -128,8 +128,7 @@ class GepaParallelTest {
             // the two runs may differ by is how far proposals got before being dropped (stale, or at the end),
             // which depends on timing: at most one proposal's calls (2 minibatches of 3, 8 validations, 2
             // reflections) per dropped proposal and per slot.
-            int dropped = (Integer) expected.details().get("proposalsDropped") + (Integer) afterResume.details()
-                    .get("proposalsDropped") + 2 * 4;
+            int dropped = expected.stats(GepaStats.class).orElseThrow().proposalsDropped() + afterResume.stats(GepaStats.class).orElseThrow().proposalsDropped() + 2 * 4;
             int slack = dropped * (2 * 3 + 8 + 2);
             assertThat(r.modelCalls()).as(as).isBetween(whole.modelCalls() - slack, whole.modelCalls() + slack);
             assertThat(beforeKill).as(as).isPositive();
@@ -180,7 +179,7 @@ class GepaParallelTest {
             out = ctx.optimize(new Gepa(Gepa.options().reflectionModel(flaky).parallelProposals(3).proposalExecutor(ex)));
         }
         @SuppressWarnings("unchecked")
-        Map<String, Integer> reasons = (Map<String, Integer>) out.details().get("rejectionReasons");
+        Map<String, Integer> reasons = (Map<String, Integer>) out.stats(GepaStats.class).orElseThrow().rejectionReasons();
         assertThat(reasons).containsEntry("reflection_failed", 1);
         assertThat(ctx.events).anyMatch(e -> e instanceof dev.promptopt.OptimizationEvent.CandidateRejected r
                 && r.iteration() == 1 && r.reason().startsWith("reflection_failed"));

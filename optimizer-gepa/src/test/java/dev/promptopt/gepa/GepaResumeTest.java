@@ -38,7 +38,7 @@ class GepaResumeTest {
         List<String> steps = whole.ctx.checkpointSteps;
         assertThat(new LinkedHashSet<>(steps)).contains("seed-validation", "minibatch", "reflection",
                 "child-minibatch", "validation", "rejected", "merge", "merge-validation");
-        assertThat((Integer) expected.details().get("mergesAccepted")).isPositive();
+        assertThat(expected.stats(GepaStats.class).orElseThrow().mergesAccepted()).isPositive();
 
         Set<String> killedAfter = new LinkedHashSet<>();
         for (int k = 1; k <= steps.size(); k++) {
@@ -56,7 +56,7 @@ class GepaResumeTest {
             assertThat(resumed.candidates()).as(at).isEqualTo(expected.candidates());
             assertThat(resumed.bestIndex()).as(at).isEqualTo(expected.bestIndex());
             assertThat(resumed.stopReason()).as(at).isEqualTo(expected.stopReason());
-            assertThat(resumed.details()).as(at).isEqualTo(expected.details());
+            assertThat(resumed.stats()).as(at).isEqualTo(expected.stats());
             assertThat(run.modelCalls()).as(at).isEqualTo(whole.modelCalls());
             killedAfter.add(steps.get(k - 1));
         }

@@ -44,9 +44,10 @@ class GepaRunTest {
             assertThat(c.parents()).hasSize(1).allSatisfy(p -> assertThat(p).isLessThan(c.index()));
             assertThat(c.foundAtMetricCall()).isGreaterThan(out.candidates().get(c.parents().get(0)).foundAtMetricCall());
         }
-        assertThat(out.details()).containsEntry("fullValidations", out.candidates().size())
-                .containsEntry("seed", 42L).containsKeys("iterations", "proposalsAccepted", "proposalsRejected",
-                        "rejectionReasons", "mergesAttempted", "mergesAccepted");
+        GepaStats stats = out.stats(GepaStats.class).orElseThrow();
+        assertThat(stats.fullValidations()).isEqualTo(out.candidates().size());
+        assertThat(stats.randomSeed()).isEqualTo(42L);
+        assertThat(stats.iterations()).isPositive();
         assertThat(ctx.events).hasAtLeastOneElementOfType(OptimizationEvent.IterationStarted.class);
         assertThat(ctx.events).filteredOn(e -> e instanceof OptimizationEvent.CandidateAccepted a && a.newBest())
                 .isNotEmpty();
@@ -91,11 +92,11 @@ class GepaRunTest {
 
         assertThat(second.candidates()).isEqualTo(first.candidates());
         assertThat(second.bestIndex()).isEqualTo(first.bestIndex());
-        assertThat(second.details()).isEqualTo(first.details());
+        assertThat(second.stats()).isEqualTo(first.stats());
         assertThat(second.stopReason()).isEqualTo(first.stopReason());
         // the run exercised Pareto sampling among several candidates and merges
         assertThat(first.candidates()).hasSizeGreaterThan(5);
-        assertThat((Integer) first.details().get("mergesAttempted")).isPositive();
+        assertThat(first.stats(GepaStats.class).orElseThrow().mergesAttempted()).isPositive();
         // and the seed matters
         assertThat(runRuleTask(8, Gepa.options().merge(true)).candidates()).isNotEqualTo(first.candidates());
     }
@@ -132,7 +133,7 @@ class GepaRunTest {
                 r -> assertThat(r).startsWith("invalid_variables").contains("invents variable 'language'"),
                 r -> assertThat(r).startsWith("unchanged"));
         @SuppressWarnings("unchecked")
-        Map<String, Integer> counts = (Map<String, Integer>) out.details().get("rejectionReasons");
+        Map<String, Integer> counts = (Map<String, Integer>) out.stats(GepaStats.class).orElseThrow().rejectionReasons();
         assertThat(counts).containsEntry("unclosed_fence", 1).containsEntry("empty", 1)
                 .containsEntry("invalid_variables", 2).containsEntry("unchanged", 1);
         for (CandidateRecord c : out.candidates()) {
@@ -186,7 +187,7 @@ class GepaRunTest {
         EngineRun ctx = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 300, 5);
         OptimizerOutcome out = ctx.optimize(new Gepa(Gepa.options().noImprovementIterations(3).reflectionModel(stuck)));
         assertThat(out.stopReason().kind()).isEqualTo(StopReason.Kind.NO_IMPROVEMENT);
-        assertThat(out.details()).containsEntry("iterations", 3);
+        assertThat(out.stats(GepaStats.class).orElseThrow().iterations()).isEqualTo(3);
 
         EngineRun ctx2 = RuleWorld.context(RuleWorld.onePrompt(), new RuleWorld.Target(0), 300, 5);
         OptimizerOutcome out2 = ctx2.optimize(new Gepa(Gepa.options().scoreThreshold(0.5).reflectionModel(new RuleWorld.Reflector(1))));

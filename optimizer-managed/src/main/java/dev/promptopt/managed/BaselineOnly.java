@@ -7,7 +7,6 @@ import dev.promptopt.Optimizer;
 import dev.promptopt.OptimizerOutcome;
 import dev.promptopt.StopReason;
 import java.util.List;
-import java.util.Map;
 
 /** Scores the seed and proposes nothing: the base model's reference evaluation, resumable like any run. */
 final class BaselineOnly implements Optimizer {
@@ -20,6 +19,6 @@ final class BaselineOnly implements Optimizer {
     public OptimizerOutcome optimize(OptimizationContext ctx) {
         EvaluationBatch b = ctx.evaluator().evaluate(ctx.seed(), ctx.validationData().examples()); // cached from the baseline
         CandidateRecord seed = new CandidateRecord(0, ctx.seed(), List.of(), "seed", b.mean(), b.scoresById(), 0);
-        return new OptimizerOutcome(ctx.seed(), List.of(seed), 0, StopReason.completed("base model evaluated"), Map.of());
+        return new OptimizerOutcome(ctx.seed(), List.of(seed), 0, StopReason.completed("base model evaluated"));
     }
 }

@@ -354,7 +354,7 @@ public final class Executions {
                 .trainData(plan.train())
                 .scorers(scorer)
                 .maxConcurrency(c.maxConcurrency())
-                .seed(c.seed())
+                .randomSeed(c.seed())
                 .runDirectory(runDirectory)
                 .tracker(plan.tracker())
                 .experiment("managed-optimization");

@@ -130,7 +130,7 @@ public final class OptimizerSequence implements Optimizer {
             bestIndex = state.earlierBest();
         }
         OptimizerOutcome last = null;
-        Map<String, Object> details = new LinkedHashMap<>();
+        List<SequenceStats.Stage> stageStats = new ArrayList<>();
         for (int i = first; i < stages.size(); i++) {
             Optimizer stage = stages.get(i);
             JsonNode stageState = state != null && i == state.stage() ? state.stageState() : null;
@@ -155,7 +155,7 @@ public final class OptimizerSequence implements Optimizer {
             }
             bestIndex = o.bestIndex() == 0 && seedIndex >= 0 ? seedIndex : o.bestIndex() + offset - (seedIndex >= 0 ? 1 : 0);
             stageSeed = o.best();
-            details.put(stage.name(), o.details());
+            stageStats.add(new SequenceStats.Stage(stage.name(), o.stats()));
             last = o;
             if (i + 1 < stages.size()) {
                 ctx.checkpoint(new State(i + 1, toJson(stageSeed), toJson(all), bestIndex, null));
@@ -165,7 +165,7 @@ public final class OptimizerSequence implements Optimizer {
             }
         }
         StopReason stop = last == null ? StopReason.completed("nothing to run") : last.stopReason();
-        return new OptimizerOutcome(stageSeed, all, bestIndex, stop, details);
+        return new OptimizerOutcome(stageSeed, all, bestIndex, stop, new SequenceStats(stageStats));
     }
 
     private static Map<String, TemplateJson> toJson(PromptSet set) {

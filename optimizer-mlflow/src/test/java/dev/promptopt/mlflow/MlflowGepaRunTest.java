@@ -128,7 +128,7 @@ class MlflowGepaRunTest {
                 .scorers(JUDGE)
                 .optimizer(new Gepa(Gepa.options().reflectionModel(REFLECTOR).maxMetricCalls(300)))
                 .maxConcurrency(4)
-                .seed(42)
+                .randomSeed(42)
                 .runDirectory(dir)
                 .tracker(new MlflowRunTracker(mlflow))
                 .experiment(experiment)

@@ -52,13 +52,20 @@ class MlflowLiveRunTest {
 
     private static PromptOptimizer.Builder optimization(MlflowConnection mlflow, String seedUri, String prompt,
                                                         PredictFn predict, Dataset train, String experiment, Path runs) {
+        return optimization(mlflow, seedUri, predict, train, experiment, runs,
+                new HillClimbOptimizer(prompt, List.of("Be polite.", "Answer with one word.")));
+    }
+
+    private static PromptOptimizer.Builder optimization(MlflowConnection mlflow, String seedUri, PredictFn predict,
+                                                        Dataset train, String experiment, Path runs,
+                                                        HillClimbOptimizer optimizer) {
         return PromptOptimizer.builder()
                 .registry(new MlflowPromptRegistry(mlflow))
                 .prompts(seedUri)
                 .predictFn(predict)
                 .trainData(train)
                 .scorers(Scorers.exactMatch())
-                .optimizer(new HillClimbOptimizer(prompt, List.of("Be polite.", "Answer with one word.")))
+                .optimizer(optimizer)
                 .budget(Budget.metricCalls(100))
                 .maxConcurrency(1)
                 .runDirectory(runs)
@@ -196,9 +203,9 @@ class MlflowLiveRunTest {
                 "Classify the sentiment. Answer 'positive' or 'negative' or 'neutral'.\nText: {{text}}");
         PredictFn predict = (inputs, prompts) ->
                 MlflowOptimizationRunTest.TARGET.chat(prompts.get(prompt).format(inputs)).text().toLowerCase();
-        PromptOptimizer.Builder crashing = optimization(mlflow, seed.uri(), prompt, predict, MlflowOptimizationRunTest.TRAIN,
-                experiment, dir).runId("killed")
-                .optimizer(new HillClimbOptimizer(prompt, List.of("Be polite.", "Answer with one word."), 0));
+        PromptOptimizer.Builder crashing = optimization(mlflow, seed.uri(), predict, MlflowOptimizationRunTest.TRAIN,
+                experiment, dir, new HillClimbOptimizer(prompt, List.of("Be polite.", "Answer with one word."), 0))
+                .runId("killed");
 
         assertThatThrownBy(crashing::run).hasMessageContaining("simulated crash after step 0");
         MlflowRunTracker tracker = new MlflowRunTracker(mlflow);
@@ -284,7 +291,7 @@ class MlflowLiveRunTest {
 
         assertThat(result.initialScore()).isEqualTo(0.0);
         assertThat(result.finalScore()).isEqualTo(1.0);
-        assertThat(result.details().get("unloadedPrompts")).isEqualTo(List.of(other));
+        assertThat(result.stats().unloadedPrompts()).isEqualTo(List.of(other));
         assertThat(registry.load("prompts:/" + prompt + "@production").version()).isEqualTo(1);
     }
 

@@ -123,7 +123,7 @@ class SpringAiLlamaCppServerTest {
                 .optimizer(new Gepa(Gepa.options().reflectionModel(reflector).maxMetricCalls(8)
                         .reflectionMinibatchSize(2).noImprovementIterations(1)))
                 .maxConcurrency(4)
-                .seed(7)
+                .randomSeed(7)
                 .runDirectory(runs)
                 .run();
 

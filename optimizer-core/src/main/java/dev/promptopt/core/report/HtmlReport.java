@@ -23,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A self-contained HTML page about one optimization run: the scores before and after, the score of every
@@ -44,9 +43,6 @@ import java.util.regex.Pattern;
 public final class HtmlReport {
     /** The file name {@link #writeTo(Path)} uses when given a folder. */
     public static final String FILE_NAME = "report.html";
-
-    private static final Pattern USAGE_KEY =
-            Pattern.compile("(?i).*(token|cost|usd|price|dollar|llm_?calls|modelcalls|latency|time|duration).*");
 
     private final OptimizationResult result;
     private final String title;
@@ -287,15 +283,20 @@ public final class HtmlReport {
         if (result.metricCalls() > 0 && !result.duration().isZero()) {
             kv(sb, "Wall time per metric call", Html.escape(Html.duration(result.duration().dividedBy(result.metricCalls()))));
         }
-        for (Map.Entry<String, Object> e : result.details().entrySet()) {
-            if (USAGE_KEY.matcher(e.getKey()).matches() && !(e.getValue() instanceof Iterable<?>)) {
-                kv(sb, Html.escape(e.getKey()), Html.escape(json(e.getValue())));
-            }
+        result.usage().costUsd().ifPresent(usd -> kv(sb, "Cost (USD)", Html.escape(json(usd))));
+        result.usage().roles().forEach((role, u) -> kv(sb, "Model role " + Html.escape(role),
+                Html.escape(u.calls() + " calls, " + u.inputTokens() + " tokens in, " + u.outputTokens()
+                        + " tokens out, $" + json(u.costUsd()))));
+        if (result.stats().failedCalls() > 0) {
+            kv(sb, "Failed calls", String.valueOf(result.stats().failedCalls()));
+        }
+        if (result.stats().hedgedCalls() > 0) {
+            kv(sb, "Hedged calls", String.valueOf(result.stats().hedgedCalls()));
         }
         sb.append("</table>\n");
-        if (!result.details().isEmpty()) {
+        if (!(result.optimizerStats() instanceof dev.promptopt.OptimizerStats.None)) {
             sb.append("<details><summary>Everything the optimizer reported (").append(Html.escape(result.optimizer()))
-                    .append(")</summary>\n<pre class=\"po-pre\">").append(Html.escape(json(result.details())))
+                    .append(")</summary>\n<pre class=\"po-pre\">").append(Html.escape(json(result.optimizerStats())))
                     .append("</pre></details>\n");
         }
     }

@@ -111,7 +111,7 @@ public abstract class OptimizerContract {
     private PromptOptimizer.Builder builder(PromptRegistry registry, PredictFn predict, long metricCalls, Path runs) {
         return PromptOptimizer.builder().registry(registry).prompts("prompts:/" + PROMPT + "/1").predictFn(predict)
                 .trainData(trainData()).validationData(validationData()).scorers(scorers())
-                .optimizer(newOptimizer()).budget(Budget.metricCalls(metricCalls)).maxConcurrency(1).seed(11)
+                .optimizer(newOptimizer()).budget(Budget.metricCalls(metricCalls)).maxConcurrency(1).randomSeed(11)
                 .runDirectory(runs);
     }
 

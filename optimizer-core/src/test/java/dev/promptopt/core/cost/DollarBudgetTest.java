@@ -52,11 +52,9 @@ class DollarBudgetTest {
         // It spent most of what it was given: the next batch of 10 calls would have passed the limit.
         double perCall = meter.totalCost() / meter.calls(ModelRole.TASK);
         assertThat(meter.totalCost() + 10 * perCall).isGreaterThan(limit);
-        assertThat((Double) r.details().get("costUsd")).isEqualTo(meter.totalCost());
-        @SuppressWarnings("unchecked")
-        Map<String, Map<String, Object>> usage = (Map<String, Map<String, Object>>) r.details().get("usage");
-        assertThat(usage.get("task")).containsEntry("calls", meter.calls(ModelRole.TASK))
-                .containsEntry("inputTokens", meter.usage(ModelRole.TASK).inputTokens());
+        assertThat(r.usage().costUsd()).contains(meter.totalCost());
+        assertThat(r.usage().roles().get("task").calls()).isEqualTo(meter.calls(ModelRole.TASK));
+        assertThat(r.usage().roles().get("task").inputTokens()).isEqualTo(meter.usage(ModelRole.TASK).inputTokens());
     }
 
     @Test

@@ -45,7 +45,8 @@ class HtmlReportTest {
                 .contains("prompts:/sentiment/1", "prompts:/sentiment/2")
                 .contains("exact_match", "0.400", "0.800", "+0.400")
                 .contains("metric calls spent", "1 min 05 s")
-                .contains("inputTokens", "12345", "costUsd", "0.0421")
+                .contains("Cost (USD)", "0.0421", "Model role task", "12345 tokens in", "Failed calls", "3")
+                .contains("Everything the optimizer reported", "dropped variable {{text}}")
                 .doesNotContain("<script", "<link", "@import", "http://fonts", "https://");
         // One dot per candidate on the chart, one box per candidate in the lineage.
         assertThat(count(html, "<circle cx=")).isEqualTo(7 + 4); // candidates + legend
@@ -87,7 +88,8 @@ class HtmlReportTest {
         PromptSet seed = PromptSet.of("sentiment", PromptTemplate.text(SEED));
         OptimizationResult r = new OptimizationResult("r0", "gepa", List.of(), List.of(), seed, 0.5, 0.5,
                 Map.of(), Map.of(), List.of(new CandidateRecord(0, seed, List.of(), "seed", 0.5, Map.of(), 0)), 0, 0,
-                new StopReason(StopReason.Kind.METRIC_CALLS, "budget spent"), Duration.ZERO, Map.of());
+                new StopReason(StopReason.Kind.METRIC_CALLS, "budget spent"), Duration.ZERO, dev.promptopt.RunStats.none(),
+                dev.promptopt.RunUsage.none(), dev.promptopt.OptimizerStats.none());
         String html = HtmlReport.of(r).render();
         parseXml(html);
         assertThat(html).contains("sentiment (unchanged)", "nothing (no candidate beat the seed)");
@@ -132,16 +134,15 @@ class HtmlReportTest {
         cands.add(cand(4, BEST, List.of(3), "reflection", 0.8, 61));
         cands.add(cand(5, SEED, List.of(2), "<b>odd</b> & origin", 0.2, 70));
         cands.add(cand(6, BEST, List.of(4, 1), "merge", 0.7, 83));
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("iterations", 6);
-        details.put("inputTokens", 12345);
-        details.put("costUsd", 0.0421);
-        details.put("rejectionReasons", Map.of("dropped variable {{text}}", 2));
+        record Facts(int iterations, Map<String, Integer> rejectionReasons) implements dev.promptopt.OptimizerStats {
+        }
         return new OptimizationResult("run-42", "gepa",
                 List.of(version(1, seed)), List.of(version(2, best)), PromptSet.of("sentiment", best), 0.4, 0.8,
                 Map.of("exact_match", 0.4), Map.of("exact_match", 0.8), cands, 4, 90,
                 new StopReason(StopReason.Kind.METRIC_CALLS, "metric calls spent (90 of 90)"), Duration.ofSeconds(65),
-                details);
+                new dev.promptopt.RunStats(3, 0, List.of(), List.of(), List.of()),
+                new dev.promptopt.RunUsage(0.0421, Map.of("task", new dev.promptopt.RunUsage.RoleUsage(90, 12345, 900, 0.0421))),
+                new Facts(6, Map.of("dropped variable {{text}}", 2)));
     }
 
     private static CandidateRecord cand(int i, String text, List<Integer> parents, String origin, double score, long at) {

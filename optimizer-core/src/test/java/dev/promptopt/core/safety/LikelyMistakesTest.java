@@ -137,9 +137,9 @@ class LikelyMistakesTest {
     void theBuilderAndTheEvaluationShareOneConcurrencyLimit() throws Exception {
         String expected = "maxConcurrency: expected a whole number from 1 to 1024, found 10000";
         assertThatThrownBy(() -> PromptOptimizer.builder().maxConcurrency(10_000))
-                .isInstanceOf(InvalidInputException.class).hasMessage(expected);
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(expected);
         assertThatThrownBy(() -> Evaluation.of((i, p) -> "x").maxConcurrency(10_000))
-                .isInstanceOf(InvalidInputException.class).hasMessage(expected);
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(expected);
         assertThat(PromptOptimizer.builder().maxConcurrency(1024)).isNotNull();
     }
 

@@ -33,6 +33,11 @@ class OneWriterTest {
 
     private PromptOptimizer.Builder builder(PromptRegistry registry, AtomicInteger calls, CountDownLatch started,
                                             CountDownLatch release) {
+        return builder(registry, calls, started, release, dir);
+    }
+
+    private PromptOptimizer.Builder builder(PromptRegistry registry, AtomicInteger calls, CountDownLatch started,
+                                            CountDownLatch release, Path runs) {
         return PromptOptimizer.builder().registry(registry).prompts("prompts:/sentiment/1")
                 .predictFn((inputs, prompts) -> {
                     calls.incrementAndGet();
@@ -45,7 +50,7 @@ class OneWriterTest {
                 .trainData(Dataset.of("train", List.of(Example.of("a", Map.of("text", "I love it"), "positive"),
                         Example.of("b", Map.of("text", "meh"), "neutral"))))
                 .scorers(Scorers.exactMatch()).optimizer(new HillClimbOptimizer("sentiment", List.of("x")))
-                .budget(Budget.metricCalls(20)).maxConcurrency(1).runDirectory(dir);
+                .budget(Budget.metricCalls(20)).maxConcurrency(1).runDirectory(runs);
     }
 
     @Test
@@ -98,8 +103,8 @@ class OneWriterTest {
             assertThat(child.isAlive()).as(seen::toString).isTrue();
 
             AtomicInteger calls = new AtomicInteger();
-            PromptOptimizer second = builder(registry, calls, new CountDownLatch(1), new CountDownLatch(0))
-                    .runDirectory(dir.resolve("runs")).resume("r1").build();
+            PromptOptimizer second = builder(registry, calls, new CountDownLatch(1), new CountDownLatch(0), dir.resolve("runs"))
+                    .resume("r1").build();
             assertThatThrownBy(second::run).isInstanceOf(RunInUseException.class)
                     .hasMessageStartingWith("run 'r1' in " + dir.resolve("runs/r1") + " is in use by pid " + child.pid()
                             + " on host ");
@@ -108,8 +113,8 @@ class OneWriterTest {
             child.getOutputStream().close(); // lets the child's run finish
             assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
             assertThat(child.exitValue()).isZero();
-            assertThat(builder(registry, calls, new CountDownLatch(1), new CountDownLatch(0))
-                    .runDirectory(dir.resolve("runs")).resume("r1").run().runId()).isEqualTo("r1");
+            assertThat(builder(registry, calls, new CountDownLatch(1), new CountDownLatch(0), dir.resolve("runs"))
+                    .resume("r1").run().runId()).isEqualTo("r1");
         } finally {
             child.destroyForcibly();
         }

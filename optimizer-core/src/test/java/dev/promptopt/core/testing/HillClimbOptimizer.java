@@ -91,6 +91,10 @@ public final class HillClimbOptimizer implements Optimizer {
             records.add(new CandidateRecord(i + 1, c, List.of(i), "hint", b.mean(), b.scoresById(), 0));
         }
         PromptSet best = ctx.seed().with(prompt, seedTemplate.withOptimizableText(state.bestText()));
-        return new OptimizerOutcome(best, records, records.size() - 1, stop, Map.of("hints", hints.size()));
+        return new OptimizerOutcome(best, records, records.size() - 1, stop, new Stats(hints.size()));
+    }
+
+    /** The hill climber's facts: how many hints it had to try. */
+    public record Stats(int hints) implements dev.promptopt.OptimizerStats {
     }
 }

@@ -18,6 +18,7 @@ import dev.promptopt.Secrets;
 import dev.promptopt.StopReason;
 import dev.promptopt.SystemicFailureException;
 import dev.promptopt.gepa.GepaOptions;
+import dev.promptopt.gepa.GepaStats;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -528,7 +529,7 @@ public final class GepaRun {
     /**
      * The full validation of an accepted proposal. When the budget cannot cover it, the proposal is reported
      * (a {@code CandidateRejected} event with reason {@code unvalidated}, and {@code unvalidatedCandidates} in
-     * the result's details) before the run stops, instead of vanishing.
+     * the result's {@code GepaStats}) before the run stops, instead of vanishing.
      */
     private void validate(GepaState.Pending p, PromptSet candidate, List<Integer> parents, double parentMinibatch,
                           double childMinibatch) {
@@ -540,17 +541,11 @@ public final class GepaRun {
         try {
             full = ctx.evaluator().evaluate(candidate, ctx.validationData().examples());
         } catch (OptimizationStoppedException stop) {
-            Map<String, Object> u = new LinkedHashMap<>();
-            u.put("iteration", p.iteration);
-            u.put("parents", List.copyOf(parents));
-            if (!Double.isNaN(parentMinibatch)) {
-                u.put("parentMinibatchScore", parentMinibatch);
-            }
-            u.put("minibatchScore", childMinibatch);
             Map<String, String> texts = new TreeMap<>();
             candidate.asMap().forEach((name, t) -> texts.put(name, t.optimizableText()));
-            u.put("templates", texts);
-            u.put("reason", stop.reason().description());
+            GepaStats.UnvalidatedCandidate u = new GepaStats.UnvalidatedCandidate(p.iteration, parents,
+                    Double.isNaN(parentMinibatch) ? null : parentMinibatch, childMinibatch, texts,
+                    stop.reason().description());
             String why = "unvalidated: accepted on its minibatch (" + String.format(Locale.ROOT, "%.4g", childMinibatch)
                     + ") but not validated: " + stop.reason().description();
             synchronized (lock) {
@@ -990,32 +985,13 @@ public final class GepaRun {
             bestIndex = Pareto.best(state);
             best = records.get(bestIndex).templates();
         }
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("iterations", state.iteration);
-        details.put("fullValidations", state.fullValidations);
-        details.put("proposalsAccepted", state.proposalsAccepted);
-        details.put("proposalsRejected", state.proposalsRejected);
-        details.put("rejectionReasons", new TreeMap<>(state.rejectionReasons));
-        details.put("skippedPerfectMinibatches", state.skippedPerfect);
-        details.put("mergesAttempted", state.mergesAttempted);
-        details.put("mergesAccepted", state.mergesAccepted);
-        if (parallel > 1) {
-            details.put("proposalsDropped", state.proposalsDropped);
-        }
-        details.put("metricCalls", ctx.evaluator().metricCallsUsed());
-        details.put("unvalidatedCandidates", List.copyOf(state.unvalidated));
-        details.put("seed", state.seed);
-        Map<String, List<Integer>> front = new LinkedHashMap<>();
-        state.bestCandidatesByInstance.forEach((k, v) -> front.put(k, List.copyOf(v)));
-        details.put("paretoFront", front);
-        if (options.frontier() != GepaOptions.Frontier.INSTANCE || !options.objectives().isEmpty()
-                || objectiveCount() > 1) {
-            details.put("objectiveFront", Objectives.front(state.candidates));
-        }
-        if (parallel > 1) {
-            details.put("parallelProposals", parallel);
-        }
-        details.put("options", options.describe());
-        return new OptimizerOutcome(best, records, bestIndex, stop, details);
+        boolean objectiveFront = options.frontier() != GepaOptions.Frontier.INSTANCE || !options.objectives().isEmpty()
+                || objectiveCount() > 1;
+        GepaStats stats = new GepaStats(state.iteration, state.fullValidations, state.proposalsAccepted,
+                state.proposalsRejected, state.rejectionReasons, state.skippedPerfect, state.mergesAttempted,
+                state.mergesAccepted, parallel > 1 ? state.proposalsDropped : 0, ctx.evaluator().metricCallsUsed(),
+                state.unvalidated, state.seed, state.bestCandidatesByInstance,
+                objectiveFront ? Objectives.front(state.candidates) : List.of(), parallel, options.describe());
+        return new OptimizerOutcome(best, records, bestIndex, stop, stats);
     }
 }

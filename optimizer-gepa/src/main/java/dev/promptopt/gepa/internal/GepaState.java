@@ -58,7 +58,7 @@ public final class GepaState {
      * Children accepted on their minibatch whose validation the budget could not cover (reported, not dropped):
      * iteration, parent, minibatch sums and templates.
      */
-    public List<Map<String, Object>> unvalidated = new ArrayList<>();
+    public List<dev.promptopt.gepa.GepaStats.UnvalidatedCandidate> unvalidated = new ArrayList<>();
 
     /**
      * The iteration in progress, or null between iterations. Read from checkpoints of the sequential layout

@@ -117,8 +117,8 @@ public final class Objectives {
      * objective, better on one), each with its objective values; the prompt length is shown as a positive
      * token count and the cost as positive dollars.
      */
-    public static List<Map<String, Object>> front(List<GepaState.Candidate> candidates) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    public static List<dev.promptopt.gepa.GepaStats.FrontPoint> front(List<GepaState.Candidate> candidates) {
+        List<dev.promptopt.gepa.GepaStats.FrontPoint> out = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) {
             boolean dominated = false;
             for (int j = 0; j < candidates.size() && !dominated; j++) {
@@ -127,14 +127,11 @@ public final class Objectives {
             if (dominated) {
                 continue;
             }
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("candidate", i);
-            row.put("score", candidates.get(i).score);
-            Map<String, Object> values = new TreeMap<>();
-            candidates.get(i).objectiveScores.forEach((k, v) -> values.put(k, PROMPT_TOKENS.equals(k) ? (Object) (long) -v
-                    : COST_PER_EXAMPLE.equals(k) ? (Object) (-v) : v));
-            row.put("objectives", values);
-            out.add(row);
+            // Internally every objective is "higher is better"; the front gives each in its own unit.
+            Map<String, Double> values = new TreeMap<>();
+            candidates.get(i).objectiveScores.forEach((k, v) -> values.put(k,
+                    PROMPT_TOKENS.equals(k) || COST_PER_EXAMPLE.equals(k) ? -v : v));
+            out.add(new dev.promptopt.gepa.GepaStats.FrontPoint(i, candidates.get(i).score, values));
         }
         return out;
     }

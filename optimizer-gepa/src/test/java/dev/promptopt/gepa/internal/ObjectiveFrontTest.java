@@ -81,8 +81,8 @@ class ObjectiveFrontTest {
 
     @Test
     void theResultsFrontAcrossObjectivesKeepsEveryUndominatedCandidate() {
-        List<Map<String, Object>> front = Objectives.front(state().candidates);
-        assertThat(front).extracting(row -> row.get("candidate")).containsExactly(1, 2, C);
-        assertThat(front.get(2).get("objectives")).isEqualTo(Map.of("A", 0.0, "B", 0.6));
+        List<dev.promptopt.gepa.GepaStats.FrontPoint> front = Objectives.front(state().candidates);
+        assertThat(front).extracting(dev.promptopt.gepa.GepaStats.FrontPoint::candidate).containsExactly(1, 2, C);
+        assertThat(front.get(2).objectives()).isEqualTo(Map.of("A", 0.0, "B", 0.6));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.promptopt.CandidateRecord;
 import dev.promptopt.OptimizationResult;
+import dev.promptopt.gepa.GepaStats;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -75,9 +76,10 @@ class FaultInjectionTest {
         assertThat(faulty.metricCalls()).isEqualTo(clean.metricCalls());
         // No example left failed, and the server answered exactly the calls of the fault-free run (an answer that
         // came after the client's timeout, on a loaded machine, is the same call asked again).
-        assertThat(faulty.details().get("failedExamples")).isEqualTo(Map.of("baseline", List.of(), "final", List.of()));
-        assertThat(faulty.details().get("failedCalls")).isEqualTo(0L);
-        assertThat(faulty.details().get("rejectionReasons")).isEqualTo(clean.details().get("rejectionReasons"));
+        assertThat(faulty.stats().failedBaselineExamples()).isEmpty();
+        assertThat(faulty.stats().failedFinalExamples()).isEmpty();
+        assertThat(faulty.stats().failedCalls()).isEqualTo(0L);
+        assertThat(faulty.optimizerStats(GepaStats.class).orElseThrow().rejectionReasons()).isEqualTo(clean.optimizerStats(GepaStats.class).orElseThrow().rejectionReasons());
         assertThat(stats.distinctAnswered()).isEqualTo(cleanStats.distinctAnswered());
         assertThat(new java.util.LinkedHashSet<>(stats.reflectionPrompts()))
                 .containsExactlyElementsOf(new java.util.LinkedHashSet<>(cleanStats.reflectionPrompts()));

@@ -65,7 +65,7 @@ final class WordTaskRun {
                 .optimizer(new Gepa(Gepa.options().reflectionModel(reflector)))
                 .budget(Budget.metricCalls(300))
                 .maxConcurrency(4)
-                .seed(3)
+                .randomSeed(3)
                 .runDirectory(dir.resolve("runs"));
         return (resume ? b.resume(runId) : b.runId(runId)).build().run();
     }

@@ -51,7 +51,9 @@ public final class ResultRecords {
         n.put("stopReason", r.stopReason().kind().name());
         n.put("stopDescription", r.stopReason().description());
         n.put("durationMillis", r.duration().toMillis());
-        n.set("details", toTree(r.details()));
+        n.set("stats", toTree(r.stats()));
+        n.set("usage", toTree(r.usage()));
+        n.set("optimizerStats", toTree(r.optimizerStats()));
         return n;
     }
 

@@ -38,11 +38,11 @@ public final class SetupChecks {
                 : "maxConcurrency: expected a whole number from 1 to " + MAX_CONCURRENCY + ", found " + value;
     }
 
-    /** Throws the {@link #maxConcurrencyProblem} as an {@link InvalidInputException}. */
+    /** Throws the {@link #maxConcurrencyProblem} as an {@link IllegalArgumentException} (a bad value given to an API). */
     public static int requireMaxConcurrency(int value) {
         String problem = maxConcurrencyProblem(value);
         if (problem != null) {
-            throw new InvalidInputException(problem);
+            throw new IllegalArgumentException(problem);
         }
         return value;
     }
