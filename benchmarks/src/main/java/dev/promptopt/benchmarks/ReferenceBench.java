@@ -70,9 +70,9 @@ public final class ReferenceBench {
             target = Models.resolve("openai-compatible:/bench-target");
             reflector = Models.resolve("openai-compatible:/bench-reflector");
         } else {
-            RetryPolicy retries = RetryPolicy.custom().maxAttempts(8)
+            RetryPolicy retries = RetryPolicy.ofDefaults().maxAttempts(8)
                     .initialBackoff(Duration.ofMillis(Long.parseLong(backoff))).multiplier(2)
-                    .maxBackoff(Duration.ofSeconds(2)).jitter(0.2).build();
+                    .maxBackoff(Duration.ofSeconds(2)).jitter(0.2);
             target = OpenAiModels.openAiCompatible("bench-target")
                     .retryPolicy(retries).timeout(Duration.ofSeconds(10)).build();
             reflector = OpenAiModels.openAiCompatible("bench-reflector")

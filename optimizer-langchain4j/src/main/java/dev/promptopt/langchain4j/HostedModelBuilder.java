@@ -12,6 +12,7 @@ import dev.promptopt.langchain4j.internal.RetryAfterHttpClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -131,7 +132,7 @@ public final class HostedModelBuilder {
         o.decimal("temperature").ifPresent(this::temperature);
         o.integer("maxTokens").ifPresent(this::maxTokens);
         o.duration("timeout").ifPresent(this::timeout);
-        o.integer("maxAttempts").ifPresent(n -> retryPolicy(RetryPolicy.from(retryPolicy).maxAttempts(n).build()));
+        o.integer("maxAttempts").ifPresent(n -> retryPolicy(retryPolicy.maxAttempts(n)));
         o.integer("requestsPerMinute").ifPresent(this::requestsPerMinute);
         o.rejectUnknown("apiKey", "baseUrl", "temperature", "maxTokens", "timeout", "maxAttempts", "requestsPerMinute");
         return this;
@@ -203,6 +204,23 @@ public final class HostedModelBuilder {
      */
     public record Settings(String name, String model, String apiKey, String baseUrl, Double temperature,
             Integer maxTokens, Duration timeout, HttpClientBuilder httpClientBuilder) {
+        /**
+         * Hands each optional setting that is set to its setter on a provider's builder, e.g.
+         * {@code s.applyOptional(b::baseUrl, b::temperature, b::maxTokens)}.
+         */
+        public void applyOptional(Consumer<String> baseUrlSetter, Consumer<Double> temperatureSetter,
+                Consumer<Integer> maxTokensSetter) {
+            if (baseUrl != null) {
+                baseUrlSetter.accept(baseUrl);
+            }
+            if (temperature != null) {
+                temperatureSetter.accept(temperature);
+            }
+            if (maxTokens != null) {
+                maxTokensSetter.accept(maxTokens);
+            }
+        }
+
         /** Never shows the key. */
         @Override
         public String toString() {

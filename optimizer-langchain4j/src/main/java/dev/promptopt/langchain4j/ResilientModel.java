@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * LanguageModel safe = ResilientModel.builder(model)
- *     .retryPolicy(RetryPolicy.custom().maxAttempts(6).build())
+ *     .retryPolicy(RetryPolicy.ofDefaults().maxAttempts(6))
  *     .timeout(Duration.ofSeconds(60))
  *     .rateLimiter(RateLimiter.perMinute(500))
  *     .build();

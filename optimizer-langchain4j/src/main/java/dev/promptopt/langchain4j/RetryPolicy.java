@@ -8,9 +8,12 @@ import java.util.Objects;
  * server's {@code Retry-After} honoured (up to {@link #maxRetryAfter()}).
  *
  * <pre>{@code
- * RetryPolicy p = RetryPolicy.custom().maxAttempts(6).initialBackoff(Duration.ofSeconds(2)).build();
+ * RetryPolicy p = RetryPolicy.ofDefaults().maxAttempts(6).initialBackoff(Duration.ofSeconds(2));
  * RetryPolicy none = RetryPolicy.noRetries();
  * }</pre>
+ *
+ * <p>Like every options type here, it is immutable: each setter-named method returns a changed copy and the
+ * copy validates itself.
  *
  * @param maxAttempts    calls in all, the first included (1 = no retry)
  * @param initialBackoff wait before the first retry
@@ -46,15 +49,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
 
     /** One attempt. */
     public static RetryPolicy noRetries() {
-        return custom().maxAttempts(1).build();
-    }
-
-    public static Builder custom() {
-        return new Builder(ofDefaults());
-    }
-
-    public static Builder from(RetryPolicy base) {
-        return new Builder(base);
+        return ofDefaults().maxAttempts(1);
     }
 
     /** The computed wait before retry number {@code retry} (1-based), before jitter. */
@@ -63,56 +58,33 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
         return nanos >= maxBackoff.toNanos() ? maxBackoff : Duration.ofNanos((long) nanos);
     }
 
-    /** Builds a {@link RetryPolicy}. */
-    public static final class Builder {
-        private int maxAttempts;
-        private Duration initialBackoff;
-        private double multiplier;
-        private Duration maxBackoff;
-        private double jitter;
-        private Duration maxRetryAfter;
+    /** A copy with {@code v} calls in all (1 = no retry). */
+    public RetryPolicy maxAttempts(int v) {
+        return new RetryPolicy(v, initialBackoff, multiplier, maxBackoff, jitter, maxRetryAfter);
+    }
 
-        private Builder(RetryPolicy base) {
-            maxAttempts = base.maxAttempts;
-            initialBackoff = base.initialBackoff;
-            multiplier = base.multiplier;
-            maxBackoff = base.maxBackoff;
-            jitter = base.jitter;
-            maxRetryAfter = base.maxRetryAfter;
-        }
+    /** A copy that waits {@code v} before the first retry. */
+    public RetryPolicy initialBackoff(Duration v) {
+        return new RetryPolicy(maxAttempts, v, multiplier, maxBackoff, jitter, maxRetryAfter);
+    }
 
-        public Builder maxAttempts(int v) {
-            maxAttempts = v;
-            return this;
-        }
+    /** A copy whose wait grows by {@code v} per retry. */
+    public RetryPolicy multiplier(double v) {
+        return new RetryPolicy(maxAttempts, initialBackoff, v, maxBackoff, jitter, maxRetryAfter);
+    }
 
-        public Builder initialBackoff(Duration v) {
-            initialBackoff = v;
-            return this;
-        }
+    /** A copy that caps one computed wait at {@code v}. */
+    public RetryPolicy maxBackoff(Duration v) {
+        return new RetryPolicy(maxAttempts, initialBackoff, multiplier, v, jitter, maxRetryAfter);
+    }
 
-        public Builder multiplier(double v) {
-            multiplier = v;
-            return this;
-        }
+    /** A copy with jitter {@code v} in [0, 1]. */
+    public RetryPolicy jitter(double v) {
+        return new RetryPolicy(maxAttempts, initialBackoff, multiplier, maxBackoff, v, maxRetryAfter);
+    }
 
-        public Builder maxBackoff(Duration v) {
-            maxBackoff = v;
-            return this;
-        }
-
-        public Builder jitter(double v) {
-            jitter = v;
-            return this;
-        }
-
-        public Builder maxRetryAfter(Duration v) {
-            maxRetryAfter = v;
-            return this;
-        }
-
-        public RetryPolicy build() {
-            return new RetryPolicy(maxAttempts, initialBackoff, multiplier, maxBackoff, jitter, maxRetryAfter);
-        }
+    /** A copy that clamps a server's Retry-After to {@code v}. */
+    public RetryPolicy maxRetryAfter(Duration v) {
+        return new RetryPolicy(maxAttempts, initialBackoff, multiplier, maxBackoff, jitter, v);
     }
 }

@@ -59,7 +59,8 @@ class ResilientModelTest {
 
     @Test
     void backoffIsCappedAtMaxBackoff() {
-        RetryPolicy p = RetryPolicy.custom().initialBackoff(Duration.ofSeconds(10)).maxBackoff(Duration.ofSeconds(15)).build();
+        RetryPolicy p = RetryPolicy.ofDefaults().initialBackoff(Duration.ofSeconds(10))
+                .maxBackoff(Duration.ofSeconds(15));
         assertThat(p.backoff(1)).isEqualTo(Duration.ofSeconds(10));
         assertThat(p.backoff(5)).isEqualTo(Duration.ofSeconds(15));
     }
@@ -116,7 +117,7 @@ class ResilientModelTest {
 
     @Test
     void aRetryAfterLongerThanTheCapIsClamped() {
-        RetryPolicy p = RetryPolicy.custom().maxRetryAfter(Duration.ofSeconds(30)).build();
+        RetryPolicy p = RetryPolicy.ofDefaults().maxRetryAfter(Duration.ofSeconds(30));
         ModelException withHint = ModelException.retriable("429",
                 new dev.promptopt.langchain4j.internal.HttpStatusException(429, "slow down", Duration.ofMinutes(10)));
         LanguageModel m = resilient(failing(withHint)).retryPolicy(p).build();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptopt.Dataset;
 import dev.promptopt.Example;
+import dev.promptopt.mlflow.internal.DatasetInputs;
 import dev.promptopt.mlflow.internal.MlflowRest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,14 +63,7 @@ public final class MlflowEvaluationDatasets {
     public int merge(String datasetId, Dataset dataset) {
         List<Map<String, Object>> records = new ArrayList<>();
         for (Example e : dataset) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("inputs", e.inputs());
-            if (e.outputs() != null) {
-                r.put("outputs", e.outputs());
-            }
-            if (!e.expectations().isEmpty()) {
-                r.put("expectations", e.expectations());
-            }
+            Map<String, Object> r = DatasetInputs.record(e);
             if (!e.tags().isEmpty()) {
                 r.put("tags", e.tags());
             }

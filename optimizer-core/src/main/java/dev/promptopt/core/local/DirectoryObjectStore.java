@@ -48,32 +48,32 @@ public final class DirectoryObjectStore implements ObjectStore {
 
     @Override
     public byte[] get(String key) {
-        Path file = resolve(key);
-        if (!Files.isRegularFile(file)) {
-            throw missing(key);
-        }
-        try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw missing(key);
-        } catch (IOException e) {
-            throw new ObjectStoreException("cannot read object '" + key + "' from store " + describe() + ": " + e, e);
-        }
+        return readExisting(key, "read object '" + key + "' from", Files::readAllBytes);
     }
 
     @Override
     public InputStream open(String key) {
+        return readExisting(key, "open object '" + key + "' in", Files::newInputStream);
+    }
+
+    /** Reads an object that must exist: a missing file is a missing object, any other I/O error names the action. */
+    private <T> T readExisting(String key, String action, FileReader<T> reader) {
         Path file = resolve(key);
         if (!Files.isRegularFile(file)) {
             throw missing(key);
         }
         try {
-            return Files.newInputStream(file);
+            return reader.read(file);
         } catch (NoSuchFileException e) {
             throw missing(key);
         } catch (IOException e) {
-            throw new ObjectStoreException("cannot open object '" + key + "' in store " + describe() + ": " + e, e);
+            throw new ObjectStoreException("cannot " + action + " store " + describe() + ": " + e, e);
         }
+    }
+
+    @FunctionalInterface
+    private interface FileReader<T> {
+        T read(Path file) throws IOException;
     }
 
     @Override

@@ -19,6 +19,7 @@ import dev.promptopt.StopReason;
 import dev.promptopt.SystemicFailureException;
 import dev.promptopt.gepa.GepaOptions;
 import dev.promptopt.gepa.GepaStats;
+import dev.promptopt.spi.TaskExecutors;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -31,9 +32,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -264,7 +262,8 @@ public final class GepaRun {
             return;
         }
         if (executor == null) {
-            executor = options.proposalExecutor().orElseGet(() -> ownExecutor = newExecutor());
+            executor = options.proposalExecutor()
+                    .orElseGet(() -> ownExecutor = TaskExecutors.unbounded("promptopt-gepa-proposal"));
         }
         tasks.put(p.iteration, CompletableFuture.runAsync(() -> {
             try {
@@ -327,20 +326,6 @@ public final class GepaRun {
                 abandon = false;
                 checkpoint("complete");
             }
-        }
-    }
-
-    private static ExecutorService newExecutor() {
-        try {
-            return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
-        } catch (ReflectiveOperationException e) {
-            AtomicInteger n = new AtomicInteger();
-            ThreadFactory tf = r -> {
-                Thread t = new Thread(r, "promptopt-gepa-proposal-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            };
-            return Executors.newCachedThreadPool(tf);
         }
     }
 

@@ -30,8 +30,8 @@ final class WordTaskRun {
     static LanguageModel model(String baseUrl, String name, int attempts, String timeoutSeconds) {
         LanguageModel http = Models.resolve("openai-compatible:/" + name,
                 Map.of("baseUrl", baseUrl, "timeout", timeoutSeconds, "maxAttempts", "1"));
-        return ResilientModel.builder(http).retryPolicy(RetryPolicy.custom().maxAttempts(attempts)
-                .initialBackoff(Duration.ofMillis(2)).maxBackoff(Duration.ofMillis(10)).build()).build();
+        return ResilientModel.builder(http).retryPolicy(RetryPolicy.ofDefaults().maxAttempts(attempts)
+                .initialBackoff(Duration.ofMillis(2)).maxBackoff(Duration.ofMillis(10))).build();
     }
 
     static void registerSeed(Path dir) {

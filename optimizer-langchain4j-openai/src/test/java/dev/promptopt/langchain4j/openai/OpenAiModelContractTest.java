@@ -51,7 +51,7 @@ class OpenAiModelContractTest extends LanguageModelContract {
         for (int i = 0; i < attempts; i++) {
             server.reply(Reply.json(failure == Failure.RETRIABLE ? 503 : 401, echo));
         }
-        return openAi().retryPolicy(RetryPolicy.custom().maxAttempts(attempts).build()).build();
+        return openAi().retryPolicy(RetryPolicy.ofDefaults().maxAttempts(attempts)).build();
     }
 
     @Override

@@ -101,7 +101,7 @@ class OpenAiProviderTest {
         for (int i = 0; i < 3; i++) {
             server.reply(Reply.json(502, "bad gateway"));
         }
-        LanguageModel model = openAi().retryPolicy(RetryPolicy.custom().maxAttempts(3).build()).build();
+        LanguageModel model = openAi().retryPolicy(RetryPolicy.ofDefaults().maxAttempts(3)).build();
 
         assertThatThrownBy(() -> model.chat("hi"))
                 .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.retriable()).isTrue())
@@ -138,7 +138,7 @@ class OpenAiProviderTest {
         server.reply(new Reply(503, Map.of("Retry-After", inTwoMinutes, "Content-Type", "application/json"), "{}", 0));
         server.reply(Reply.json(200, OK));
 
-        assertThat(openAi().retryPolicy(RetryPolicy.custom().maxRetryAfter(Duration.ofMinutes(5)).build()).build()
+        assertThat(openAi().retryPolicy(RetryPolicy.ofDefaults().maxRetryAfter(Duration.ofMinutes(5))).build()
                 .chat("hi").text()).isEqualTo("positive");
         assertThat(sleeps).singleElement()
                 .satisfies(d -> assertThat(d).isBetween(Duration.ofSeconds(100), Duration.ofSeconds(120)));
@@ -161,7 +161,7 @@ class OpenAiProviderTest {
         server.reply(new Reply(200, Map.of(), OK, 2_000));
         server.reply(new Reply(200, Map.of(), OK, 2_000));
         LanguageModel model = openAi().timeout(Duration.ofMillis(200))
-                .retryPolicy(RetryPolicy.custom().maxAttempts(2).build()).build();
+                .retryPolicy(RetryPolicy.ofDefaults().maxAttempts(2)).build();
 
         assertThatThrownBy(() -> model.chat("hi"))
                 .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.retriable()).isTrue())

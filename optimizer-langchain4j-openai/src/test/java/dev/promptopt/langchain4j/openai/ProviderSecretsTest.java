@@ -65,7 +65,7 @@ class ProviderSecretsTest {
                 "{\"error\":\"overloaded for key " + KEY + "\"}", 0));
         server.reply(Reply.json(500, "{\"error\":\"still failing for " + KEY + "\"}"));
         var model = OpenAiModels.openAiCompatible("m").baseUrl(server.baseUrl("/v1")).apiKey(KEY).env(k -> null)
-                .retryPolicy(RetryPolicy.custom().maxAttempts(2).build()).sleeper(sleeps::add).build();
+                .retryPolicy(RetryPolicy.ofDefaults().maxAttempts(2)).sleeper(sleeps::add).build();
 
         assertThatThrownBy(() -> model.chat("hi")).isInstanceOf(ModelException.class)
                 .satisfies(e -> {

@@ -27,14 +27,7 @@ public final class DatasetInputs {
         List<Map<String, Object>> records = new ArrayList<>();
         int columns = 1;
         for (Example e : dataset) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("inputs", e.inputs());
-            if (e.outputs() != null) {
-                r.put("outputs", e.outputs());
-            }
-            if (!e.expectations().isEmpty()) {
-                r.put("expectations", e.expectations());
-            }
+            Map<String, Object> r = record(e);
             columns = Math.max(columns, r.size());
             records.add(r);
         }
@@ -55,6 +48,22 @@ public final class DatasetInputs {
         ds.put("profile", MlflowRest.object().put("num_rows", records.size())
                 .put("num_elements", (long) records.size() * columns).toString());
         return body;
+    }
+
+    /**
+     * An example as MLflow's dataset record: {@code inputs}, plus {@code outputs} and {@code expectations} when
+     * present; a mutable map so the caller can add fields.
+     */
+    public static Map<String, Object> record(Example e) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("inputs", e.inputs());
+        if (e.outputs() != null) {
+            r.put("outputs", e.outputs());
+        }
+        if (!e.expectations().isEmpty()) {
+            r.put("expectations", e.expectations());
+        }
+        return r;
     }
 
     private static String digest(String content) {

@@ -16,6 +16,7 @@ import dev.promptopt.Secrets;
 import dev.promptopt.StopReason;
 import dev.promptopt.SystemicFailureException;
 import dev.promptopt.core.Hedging;
+import dev.promptopt.spi.TaskExecutors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,9 +28,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -101,30 +100,12 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
         this.scorers = List.copyOf(scorers);
         this.aggregation = aggregation;
         this.permits = new Semaphore(maxConcurrency, true);
-        this.executor = newExecutor();
+        this.executor = TaskExecutors.unbounded("promptopt-eval");
         this.stops = stops;
         this.journal = journal;
         this.events = events;
         this.nanoClock = nanoClock;
         this.hedged = hedging == null ? null : new HedgedPredict(hedging, permits, executor, nanoClock);
-    }
-
-    /**
-     * Virtual threads when the runtime has them (Java 21+), else a cached pool of daemon threads; either way
-     * the semaphore, not the pool, bounds the calls in flight.
-     */
-    private static ExecutorService newExecutor() {
-        try {
-            return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
-        } catch (ReflectiveOperationException e) {
-            AtomicInteger n = new AtomicInteger();
-            ThreadFactory tf = r -> {
-                Thread t = new Thread(r, "promptopt-eval-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            };
-            return Executors.newCachedThreadPool(tf);
-        }
     }
 
     /**

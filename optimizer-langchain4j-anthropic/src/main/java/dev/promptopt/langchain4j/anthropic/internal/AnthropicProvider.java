@@ -21,15 +21,7 @@ public final class AnthropicProvider extends HostedModelProvider {
         AnthropicChatModel.AnthropicChatModelBuilder b = AnthropicChatModel.builder()
                 .httpClientBuilder(s.httpClientBuilder()).modelName(s.model()).apiKey(s.apiKey()).timeout(s.timeout())
                 .maxRetries(0);
-        if (s.baseUrl() != null) {
-            b.baseUrl(s.baseUrl());
-        }
-        if (s.temperature() != null) {
-            b.temperature(s.temperature());
-        }
-        if (s.maxTokens() != null) {
-            b.maxTokens(s.maxTokens());
-        }
+        s.applyOptional(b::baseUrl, b::temperature, b::maxTokens);
         return b.build();
     }
 }
