@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * GEPA's options, immutable: every setter returns a changed copy, so a base configuration can be shared
@@ -94,57 +95,121 @@ public final class GepaOptions {
         COST_PER_EXAMPLE
     }
 
-    private LanguageModel reflectionModel;
-    private String reflectionModelUri;
-    private Long maxMetricCalls;
-    private Duration timeout;
-    private Path stopFile;
-    private Integer noImprovementIterations;
-    private Double scoreThreshold;
-    private boolean stopWhenPerfect = true;
-    private int reflectionMinibatchSize = 3;
-    private CandidateSelection candidateSelection = CandidateSelection.PARETO;
-    private double epsilon = 0.1;
-    private int topK = 5;
-    private ComponentSelection componentSelection = ComponentSelection.ROUND_ROBIN;
-    private boolean skipPerfectScore = true;
-    private double perfectScore = 1.0;
-    private Acceptance acceptance = Acceptance.STRICT_IMPROVEMENT;
-    private boolean merge;
-    private int maxMerges = 5;
-    private String reflectionTemplate;
-    private int parallelProposals = 1;
-    private Executor proposalExecutor;
-    private Frontier frontier = Frontier.INSTANCE;
-    private EnumSet<Objective> objectives = EnumSet.noneOf(Objective.class);
+    private final LanguageModel reflectionModel;
+    private final String reflectionModelUri;
+    private final Long maxMetricCalls;
+    private final Duration timeout;
+    private final Path stopFile;
+    private final Integer noImprovementIterations;
+    private final Double scoreThreshold;
+    private final boolean stopWhenPerfect;
+    private final int reflectionMinibatchSize;
+    private final CandidateSelection candidateSelection;
+    private final double epsilon;
+    private final int topK;
+    private final ComponentSelection componentSelection;
+    private final boolean skipPerfectScore;
+    private final double perfectScore;
+    private final Acceptance acceptance;
+    private final boolean merge;
+    private final int maxMerges;
+    private final String reflectionTemplate;
+    private final int parallelProposals;
+    private final Executor proposalExecutor;
+    private final Frontier frontier;
+    private final EnumSet<Objective> objectives;
 
     GepaOptions() {
+        this(new Draft());
     }
 
-    private GepaOptions(GepaOptions o) {
-        reflectionModel = o.reflectionModel;
-        reflectionModelUri = o.reflectionModelUri;
-        maxMetricCalls = o.maxMetricCalls;
-        timeout = o.timeout;
-        stopFile = o.stopFile;
-        noImprovementIterations = o.noImprovementIterations;
-        scoreThreshold = o.scoreThreshold;
-        stopWhenPerfect = o.stopWhenPerfect;
-        reflectionMinibatchSize = o.reflectionMinibatchSize;
-        candidateSelection = o.candidateSelection;
-        epsilon = o.epsilon;
-        topK = o.topK;
-        componentSelection = o.componentSelection;
-        skipPerfectScore = o.skipPerfectScore;
-        perfectScore = o.perfectScore;
-        acceptance = o.acceptance;
-        merge = o.merge;
-        maxMerges = o.maxMerges;
-        reflectionTemplate = o.reflectionTemplate;
-        parallelProposals = o.parallelProposals;
-        proposalExecutor = o.proposalExecutor;
-        frontier = o.frontier;
-        objectives = o.objectives.clone();
+    private GepaOptions(Draft d) {
+        reflectionModel = d.reflectionModel;
+        reflectionModelUri = d.reflectionModelUri;
+        maxMetricCalls = d.maxMetricCalls;
+        timeout = d.timeout;
+        stopFile = d.stopFile;
+        noImprovementIterations = d.noImprovementIterations;
+        scoreThreshold = d.scoreThreshold;
+        stopWhenPerfect = d.stopWhenPerfect;
+        reflectionMinibatchSize = d.reflectionMinibatchSize;
+        candidateSelection = d.candidateSelection;
+        epsilon = d.epsilon;
+        topK = d.topK;
+        componentSelection = d.componentSelection;
+        skipPerfectScore = d.skipPerfectScore;
+        perfectScore = d.perfectScore;
+        acceptance = d.acceptance;
+        merge = d.merge;
+        maxMerges = d.maxMerges;
+        reflectionTemplate = d.reflectionTemplate;
+        parallelProposals = d.parallelProposals;
+        proposalExecutor = d.proposalExecutor;
+        frontier = d.frontier;
+        objectives = d.objectives.clone();
+    }
+
+    /** A copy with {@code change} applied; the setters' one way to make a changed instance. */
+    private GepaOptions with(Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return new GepaOptions(d);
+    }
+
+    /** The values of an instance being made; never handed out. */
+    private static final class Draft {
+        LanguageModel reflectionModel;
+        String reflectionModelUri;
+        Long maxMetricCalls;
+        Duration timeout;
+        Path stopFile;
+        Integer noImprovementIterations;
+        Double scoreThreshold;
+        boolean stopWhenPerfect = true;
+        int reflectionMinibatchSize = 3;
+        CandidateSelection candidateSelection = CandidateSelection.PARETO;
+        double epsilon = 0.1;
+        int topK = 5;
+        ComponentSelection componentSelection = ComponentSelection.ROUND_ROBIN;
+        boolean skipPerfectScore = true;
+        double perfectScore = 1.0;
+        Acceptance acceptance = Acceptance.STRICT_IMPROVEMENT;
+        boolean merge;
+        int maxMerges = 5;
+        String reflectionTemplate;
+        int parallelProposals = 1;
+        Executor proposalExecutor;
+        Frontier frontier = Frontier.INSTANCE;
+        EnumSet<Objective> objectives = EnumSet.noneOf(Objective.class);
+
+        Draft() {
+        }
+
+        Draft(GepaOptions o) {
+            reflectionModel = o.reflectionModel;
+            reflectionModelUri = o.reflectionModelUri;
+            maxMetricCalls = o.maxMetricCalls;
+            timeout = o.timeout;
+            stopFile = o.stopFile;
+            noImprovementIterations = o.noImprovementIterations;
+            scoreThreshold = o.scoreThreshold;
+            stopWhenPerfect = o.stopWhenPerfect;
+            reflectionMinibatchSize = o.reflectionMinibatchSize;
+            candidateSelection = o.candidateSelection;
+            epsilon = o.epsilon;
+            topK = o.topK;
+            componentSelection = o.componentSelection;
+            skipPerfectScore = o.skipPerfectScore;
+            perfectScore = o.perfectScore;
+            acceptance = o.acceptance;
+            merge = o.merge;
+            maxMerges = o.maxMerges;
+            reflectionTemplate = o.reflectionTemplate;
+            parallelProposals = o.parallelProposals;
+            proposalExecutor = o.proposalExecutor;
+            frontier = o.frontier;
+            objectives = o.objectives.clone();
+        }
     }
 
     /** The reference defaults; the same as {@link Gepa#options()}. */
@@ -156,10 +221,10 @@ public final class GepaOptions {
 
     /** The model that reads feedback and writes new instructions. Required (this or the URI form). */
     public GepaOptions reflectionModel(LanguageModel model) {
-        GepaOptions c = new GepaOptions(this);
-        c.reflectionModel = Objects.requireNonNull(model, "reflectionModel");
-        c.reflectionModelUri = null;
-        return c;
+        return with(d -> {
+            d.reflectionModel = Objects.requireNonNull(model, "reflectionModel");
+            d.reflectionModelUri = null;
+        });
     }
 
     /** The reflection model as a {@code provider:/model} string, resolved on first use through {@code ModelProvider.resolve}. */
@@ -169,10 +234,10 @@ public final class GepaOptions {
         if (sep <= 0 || sep + 2 >= uri.length()) {
             throw new IllegalArgumentException("reflectionModel: expected <provider>:/<model>, e.g. openai:/gpt-4o, found '" + uri + "'");
         }
-        GepaOptions c = new GepaOptions(this);
-        c.reflectionModelUri = uri;
-        c.reflectionModel = null;
-        return c;
+        return with(d -> {
+            d.reflectionModelUri = uri;
+            d.reflectionModel = null;
+        });
     }
 
     /** The most metric calls (examples scored) the run may spend; becomes part of {@link Gepa#budget()}. */
@@ -180,9 +245,7 @@ public final class GepaOptions {
         if (max <= 0) {
             throw new IllegalArgumentException("maxMetricCalls must be > 0, found " + max);
         }
-        GepaOptions c = new GepaOptions(this);
-        c.maxMetricCalls = max;
-        return c;
+        return with(d -> d.maxMetricCalls = max);
     }
 
     /** The longest the run may take; becomes part of {@link Gepa#budget()}. */
@@ -191,16 +254,12 @@ public final class GepaOptions {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be > 0, found " + timeout);
         }
-        GepaOptions c = new GepaOptions(this);
-        c.timeout = timeout;
-        return c;
+        return with(d -> d.timeout = timeout);
     }
 
     /** The run stops before its next batch once this file exists; becomes part of {@link Gepa#budget()}. */
     public GepaOptions stopFile(Path file) {
-        GepaOptions c = new GepaOptions(this);
-        c.stopFile = Objects.requireNonNull(file, "stopFile");
-        return c;
+        return with(d -> d.stopFile = Objects.requireNonNull(file, "stopFile"));
     }
 
     /** Stop after this many iterations in a row that did not raise the best mean validation score. */
@@ -208,9 +267,7 @@ public final class GepaOptions {
         if (iterations <= 0) {
             throw new IllegalArgumentException("noImprovementIterations must be > 0, found " + iterations);
         }
-        GepaOptions c = new GepaOptions(this);
-        c.noImprovementIterations = iterations;
-        return c;
+        return with(d -> d.noImprovementIterations = iterations);
     }
 
     /** Stop once the best mean validation score reaches this value. */
@@ -218,9 +275,7 @@ public final class GepaOptions {
         if (!Double.isFinite(threshold)) {
             throw new IllegalArgumentException("scoreThreshold must be a finite number, found " + threshold);
         }
-        GepaOptions c = new GepaOptions(this);
-        c.scoreThreshold = threshold;
-        return c;
+        return with(d -> d.scoreThreshold = threshold);
     }
 
     /**
@@ -228,9 +283,7 @@ public final class GepaOptions {
      * instance (default true): nothing is left to gain, while the reference keeps spending calls.
      */
     public GepaOptions stopWhenPerfect(boolean stop) {
-        GepaOptions c = new GepaOptions(this);
-        c.stopWhenPerfect = stop;
-        return c;
+        return with(d -> d.stopWhenPerfect = stop);
     }
 
     /** Train examples per reflection minibatch (b, default 3). */
@@ -238,15 +291,11 @@ public final class GepaOptions {
         if (size <= 0) {
             throw new IllegalArgumentException("reflectionMinibatchSize must be > 0, found " + size);
         }
-        GepaOptions c = new GepaOptions(this);
-        c.reflectionMinibatchSize = size;
-        return c;
+        return with(d -> d.reflectionMinibatchSize = size);
     }
 
     public GepaOptions candidateSelection(CandidateSelection selection) {
-        GepaOptions c = new GepaOptions(this);
-        c.candidateSelection = Objects.requireNonNull(selection, "candidateSelection");
-        return c;
+        return with(d -> d.candidateSelection = Objects.requireNonNull(selection, "candidateSelection"));
     }
 
     /** Exploration probability of {@link CandidateSelection#EPSILON_GREEDY} (default 0.1). */
@@ -254,9 +303,7 @@ public final class GepaOptions {
         if (!(epsilon >= 0 && epsilon <= 1)) {
             throw new IllegalArgumentException("epsilon must be in [0, 1], found " + epsilon);
         }
-        GepaOptions c = new GepaOptions(this);
-        c.epsilon = epsilon;
-        return c;
+        return with(d -> d.epsilon = epsilon);
     }
 
     /** How many top candidates {@link CandidateSelection#TOP_K_PARETO} keeps (default 5). */
@@ -264,22 +311,16 @@ public final class GepaOptions {
         if (k <= 0) {
             throw new IllegalArgumentException("topK must be > 0, found " + k);
         }
-        GepaOptions c = new GepaOptions(this);
-        c.topK = k;
-        return c;
+        return with(d -> d.topK = k);
     }
 
     public GepaOptions componentSelection(ComponentSelection selection) {
-        GepaOptions c = new GepaOptions(this);
-        c.componentSelection = Objects.requireNonNull(selection, "componentSelection");
-        return c;
+        return with(d -> d.componentSelection = Objects.requireNonNull(selection, "componentSelection"));
     }
 
     /** Skip reflection when the parent is already perfect on its minibatch (default true). */
     public GepaOptions skipPerfectScore(boolean skip) {
-        GepaOptions c = new GepaOptions(this);
-        c.skipPerfectScore = skip;
-        return c;
+        return with(d -> d.skipPerfectScore = skip);
     }
 
     /** The score that counts as perfect for one example (default 1.0). */
@@ -287,22 +328,16 @@ public final class GepaOptions {
         if (!Double.isFinite(score)) {
             throw new IllegalArgumentException("perfectScore must be a finite number, found " + score);
         }
-        GepaOptions c = new GepaOptions(this);
-        c.perfectScore = score;
-        return c;
+        return with(d -> d.perfectScore = score);
     }
 
     public GepaOptions acceptance(Acceptance acceptance) {
-        GepaOptions c = new GepaOptions(this);
-        c.acceptance = Objects.requireNonNull(acceptance, "acceptance");
-        return c;
+        return with(d -> d.acceptance = Objects.requireNonNull(acceptance, "acceptance"));
     }
 
     /** System-aware crossover of two candidates that improved different prompts (default off). */
     public GepaOptions merge(boolean merge) {
-        GepaOptions c = new GepaOptions(this);
-        c.merge = merge;
-        return c;
+        return with(d -> d.merge = merge);
     }
 
     /** The most merges attempted in a run (default 5). */
@@ -310,9 +345,7 @@ public final class GepaOptions {
         if (max <= 0) {
             throw new IllegalArgumentException("maxMerges must be > 0, found " + max);
         }
-        GepaOptions c = new GepaOptions(this);
-        c.maxMerges = max;
-        return c;
+        return with(d -> d.maxMerges = max);
     }
 
     /**
@@ -331,9 +364,7 @@ public final class GepaOptions {
         if (missing.length() > 0) {
             throw new IllegalArgumentException("reflectionTemplate must contain " + missing + ", found: " + abbreviate(template));
         }
-        GepaOptions c = new GepaOptions(this);
-        c.reflectionTemplate = template;
-        return c;
+        return with(d -> d.reflectionTemplate = template);
     }
 
     // ---- getters ----
@@ -350,9 +381,7 @@ public final class GepaOptions {
         if (k < 1 || k > 64) {
             throw new IllegalArgumentException("parallelProposals must be between 1 and 64, found " + k);
         }
-        GepaOptions c = new GepaOptions(this);
-        c.parallelProposals = k;
-        return c;
+        return with(d -> d.parallelProposals = k);
     }
 
     /**
@@ -361,26 +390,22 @@ public final class GepaOptions {
      * daemon thread pool. Tests pass their own to control the order in which proposals progress.
      */
     public GepaOptions proposalExecutor(Executor executor) {
-        GepaOptions c = new GepaOptions(this);
-        c.proposalExecutor = Objects.requireNonNull(executor, "proposalExecutor");
-        return c;
+        return with(d -> d.proposalExecutor = Objects.requireNonNull(executor, "proposalExecutor"));
     }
 
     /** What the Pareto fronts are kept over; default {@link Frontier#INSTANCE}. */
     public GepaOptions frontier(Frontier frontier) {
-        GepaOptions c = new GepaOptions(this);
-        c.frontier = Objects.requireNonNull(frontier, "frontier");
-        return c;
+        return with(d -> d.frontier = Objects.requireNonNull(frontier, "frontier"));
     }
 
     /** Objectives besides the scorers (replaces earlier ones); none by default. */
     public GepaOptions objectives(Objective... objectives) {
-        GepaOptions c = new GepaOptions(this);
-        c.objectives = EnumSet.noneOf(Objective.class);
-        for (Objective o : objectives) {
-            c.objectives.add(Objects.requireNonNull(o, "objective"));
-        }
-        return c;
+        return with(d -> {
+            d.objectives = EnumSet.noneOf(Objective.class);
+            for (Objective o : objectives) {
+                d.objectives.add(Objects.requireNonNull(o, "objective"));
+            }
+        });
     }
 
     public int parallelProposals() {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.promptopt.Budget;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,28 @@ class GepaOptionsTest {
         assertThat(base.merge()).isFalse();
         assertThat(merged.merge()).isTrue();
         assertThat(merged.maxMetricCalls()).contains(100L);
+    }
+
+    @Test
+    void everyFieldIsFinalSoAnInstanceNeverChanges() {
+        for (Field f : GepaOptions.class.getDeclaredFields()) {
+            if (!f.isSynthetic()) {
+                assertThat(Modifier.isFinal(f.getModifiers())).as("GepaOptions.%s is final", f.getName()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aChangedCopyKeepsEveryOtherSetting() {
+        GepaOptions base = Gepa.options().maxMetricCalls(120).epsilon(0.3).merge(true)
+                .objectives(GepaOptions.Objective.PROMPT_TOKENS);
+        GepaOptions changed = base.topK(2);
+
+        assertThat(changed.topK()).isEqualTo(2);
+        assertThat(base.topK()).isEqualTo(5);
+        assertThat(changed.objectives()).containsExactly(GepaOptions.Objective.PROMPT_TOKENS);
+        assertThat(changed.epsilon()).isEqualTo(0.3);
+        assertThat(changed.merge()).isTrue();
     }
 
     @Test
