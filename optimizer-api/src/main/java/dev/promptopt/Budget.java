@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param maxWallTime    the longest a run may take, or null
  * @param stopFile       the run stops before its next batch once this file exists, or null
  * @param maxCostUsd     the most dollars the run's models may cost, or null; needs a cost source on the run
- *                       (e.g. {@code .costSource(usageMeter::totalCost)}); a batch whose projected cost would
+ *                       (e.g. {@code .costSource(usageMeter::totalCostUsd)}); a batch whose projected cost would
  *                       pass the limit does not start
  */
 public record Budget(Long maxMetricCalls, Duration maxWallTime, Path stopFile, Double maxCostUsd) {
@@ -44,7 +44,8 @@ public record Budget(Long maxMetricCalls, Duration maxWallTime, Path stopFile, D
         return new Budget(null, null, null, null);
     }
 
-    public static Budget dollars(double maxUsd) {
+    /** At most {@code maxUsd} US dollars of model cost; the run needs a cost source. */
+    public static Budget costUsd(double maxUsd) {
         return new Budget(null, null, null, maxUsd);
     }
 
@@ -68,8 +69,8 @@ public record Budget(Long maxMetricCalls, Duration maxWallTime, Path stopFile, D
         return new Budget(maxMetricCalls, maxWallTime, file, maxCostUsd);
     }
 
-    public Budget withMaxCost(double usd) {
-        return new Budget(maxMetricCalls, maxWallTime, stopFile, usd);
+    public Budget withCostUsd(double maxUsd) {
+        return new Budget(maxMetricCalls, maxWallTime, stopFile, maxUsd);
     }
 
     /** Whether any limit is set; a stop file alone does not bound a run. */

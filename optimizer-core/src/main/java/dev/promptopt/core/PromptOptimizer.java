@@ -321,7 +321,7 @@ public final class PromptOptimizer {
         Map<String, RunUsage.RoleUsage> roles = new LinkedHashMap<>();
         if (meter != null) {
             meter.snapshot().forEach((role, u) -> roles.put(role.name().toLowerCase(java.util.Locale.ROOT),
-                    new RunUsage.RoleUsage(u.calls(), u.tokens().inputTokens(), u.tokens().outputTokens(), u.cost())));
+                    new RunUsage.RoleUsage(u.calls(), u.tokens().inputTokens(), u.tokens().outputTokens(), u.costUsd())));
         }
         return new RunUsage(Double.isNaN(cost) ? null : cost, roles);
     }
@@ -653,7 +653,7 @@ public final class PromptOptimizer {
         }
 
         /**
-         * Where the run reads the dollars its models have cost so far (e.g. {@code usageMeter::totalCost} of
+         * Where the run reads the dollars its models have cost so far (e.g. {@code usageMeter::totalCostUsd} of
          * {@link dev.promptopt.core.cost.UsageMeter}); needed for a dollar budget, and reported in the result as
          * {@code result.usage().costUsd()}. Include every model the run pays for: target, judges, reflection.
          * Not together with {@link #usageMeter}, which is the cost source itself.
@@ -680,7 +680,7 @@ public final class PromptOptimizer {
                         + "give one of the two");
             }
             once("usageMeter").usageMeter = meter;
-            this.costSource = meter::totalCost;
+            this.costSource = meter::totalCostUsd;
             return this;
         }
 
@@ -872,7 +872,7 @@ public final class PromptOptimizer {
             }
             if (combined.maxCostUsd() != null && costSource == null) {
                 problems.add("a dollar budget of $" + combined.maxCostUsd() + " needs to know what the run costs: "
-                        + "call .costSource(usageMeter::totalCost) with the meter that wraps the run's models");
+                        + "call .costSource(usageMeter::totalCostUsd) with the meter that wraps the run's models");
             }
             Dataset val = validationData != null ? validationData : trainData;
             if (val != null && combined.maxMetricCalls() != null && combined.maxMetricCalls() < val.size()) {

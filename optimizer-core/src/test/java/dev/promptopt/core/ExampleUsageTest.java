@@ -97,7 +97,7 @@ class ExampleUsageTest {
             // the per-example figures add up to what the run's meter counted
             double sum = a.results().stream().mapToDouble(r -> r.usage().costUsd()).sum()
                     + b.results().stream().mapToDouble(r -> r.usage().costUsd()).sum();
-            assertThat(sum).isCloseTo(meter.totalCost(), within(1e-12));
+            assertThat(sum).isCloseTo(meter.totalCostUsd(), within(1e-12));
 
             EvaluationBatch again = engine.evaluate(shortPrompt, examples(4));
             assertThat(again.results()).allSatisfy(r -> {

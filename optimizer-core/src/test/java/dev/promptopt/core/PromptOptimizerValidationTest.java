@@ -163,7 +163,7 @@ class PromptOptimizerValidationTest {
         };
         PromptOptimizer p = valid(null, null, withOwnBudget, Budget.wallTime(java.time.Duration.ofMinutes(2))).build();
         assertThat(p.budget()).isEqualTo(new Budget(40L, java.time.Duration.ofMinutes(2), null, null));
-        PromptOptimizer q = valid(null, null, withOwnBudget, Budget.metricCalls(30).withMaxCost(2.0))
+        PromptOptimizer q = valid(null, null, withOwnBudget, Budget.metricCalls(30).withCostUsd(2.0))
                 .costSource(() -> 0.0).build();
         assertThat(q.budget()).isEqualTo(new Budget(30L, null, null, 2.0));
     }

@@ -53,7 +53,7 @@ class LocalModelEvaluationTest {
             assertThat(result.score()).isBetween(0.0, 1.0);
             assertThat(meter.calls(ModelRole.TASK)).isEqualTo(5);
             assertThat(meter.usage(ModelRole.TASK).inputTokens()).isGreaterThan(5 * 20);
-            assertThat(meter.totalCost()).isZero(); // local models are free
+            assertThat(meter.totalCostUsd()).isZero(); // local models are free
         }
     }
 }

@@ -302,7 +302,7 @@ public final class Executions {
                 problems.add("fewShotExamples: " + c.fewShotExamples() + " examples asked, the training data has " + train.size());
             } else {
                 List<Example> shuffled = new ArrayList<>(train.examples());
-                Rng.seeded(c.seed()).shuffle(shuffled);
+                Rng.seeded(c.randomSeed()).shuffle(shuffled);
                 fewShot = List.copyOf(shuffled.subList(0, c.fewShotExamples()));
             }
         }
@@ -341,7 +341,7 @@ public final class Executions {
         PromptRegistry registry = baseline ? plan.registry()
                 : new MappingRegistry(plan.registry(), baseName, c.targetPromptMapping().get(modelUri), t -> withFewShot(t, plan.fewShot()));
         // A dollar budget meters every model this run pays for (target, judge, reflection).
-        UsageMeter meter = !baseline && c.maxDollars() != null ? new UsageMeter(c.prices()) : null;
+        UsageMeter meter = !baseline && c.maxCostUsd() != null ? new UsageMeter(c.prices()) : null;
         LanguageModel target = meter == null ? model : meter.meter(model, ModelRole.TASK);
         Scorer scorer = meter == null || plan.judge() == null ? plan.scorer()
                 : Metrics.create(c.optimizationMetric(), meter.meter(plan.judge(), ModelRole.JUDGE));
@@ -354,7 +354,7 @@ public final class Executions {
                 .trainData(plan.train())
                 .scorers(scorer)
                 .maxConcurrency(c.maxConcurrency())
-                .randomSeed(c.seed())
+                .randomSeed(c.randomSeed())
                 .runDirectory(runDirectory)
                 .tracker(plan.tracker())
                 .experiment("managed-optimization");
@@ -366,8 +366,8 @@ public final class Executions {
         } else {
             Budget budget = Budget.metricCalls(c.maxMetricCalls());
             if (meter != null) {
-                budget = budget.withMaxCost(c.maxDollars());
-                b.costSource(meter::totalCost);
+                budget = budget.withCostUsd(c.maxCostUsd());
+                b.costSource(meter::totalCostUsd);
             }
             List<Optimizer> stages = new ArrayList<>();
             for (OptimizerFactory f : plan.factories()) {
@@ -376,7 +376,7 @@ public final class Executions {
                 if (f.name().equals(FEWSHOT) && c.includeFewShotExamples()) {
                     options.putIfAbsent("maxDemos", String.valueOf(c.fewShotExamples()));
                 }
-                stages.add(f.create(new OptimizerFactory.Spec(baseName, options, reflection, c.seed())));
+                stages.add(f.create(new OptimizerFactory.Spec(baseName, options, reflection, c.randomSeed())));
             }
             b.optimizer(stages.size() == 1 ? stages.get(0) : OptimizerSequence.of(stages)).budget(budget);
         }

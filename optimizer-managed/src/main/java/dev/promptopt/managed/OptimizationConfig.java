@@ -26,10 +26,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The configuration of a managed optimization run, in SAP AI Core's vocabulary plus what SAP lacks
- * (optimizer, budget, models for reflection and judging, concurrency, seed). Parsing checks every key and
+ * (optimizer, budget, models for reflection and judging, concurrency, random seed). Parsing checks every key and
  * value and reports all problems at once, each naming the key, before anything runs.
  *
  * <pre>{@code
@@ -45,10 +47,10 @@ import java.util.regex.Pattern;
  *   "optimizer": "gepa", "optimizerOptions": {"reflectionMinibatchSize": "3"},   // or "fewshot", "metaprompt",
  *                                                        // or a list run in order: ["gepa", "fewshot"] with
  *                                                        // options prefixed by name: {"fewshot.maxDemos": "4"}
- *   "budget": {"maxMetricCalls": 300, "maxDollars": 5.0,        // per target model
+ *   "budget": {"maxMetricCalls": 300, "maxCostUsd": 5.0,        // per target model
  *              "prices": {"my-model": {"input": 0.5, "output": 1.5}}},  // USD per 1M tokens, added to the defaults
  *   "reflectionModel": "openai:/gpt-4o", "judgeModel": "openai:/gpt-4o",
- *   "maxConcurrency": 8, "seed": 0,
+ *   "maxConcurrency": 8, "randomSeed": 0,
  *   "registry": "prompts",                               // folder of the embedded registry, relative to this file
  *   "objectStores": {"default": {"type": "local", "root": "store"}, "data": {"type": "local", "root": "data"}},
  *   "tracking": "tracking"                               // optional folder for run metrics
@@ -59,17 +61,21 @@ import java.util.regex.Pattern;
  * With {@code includeFewShotExamples} and optimizer-fewshot on the classpath, a few-shot stage (at most
  * {@code fewShotExamples} demonstrations, chosen on the validation data) runs after the named optimizers, so the
  * examples in the optimized prompt are the ones that scored best, not the first k.
- * Defaults: {@code optimizer} gepa, {@code budget.maxMetricCalls} 300, {@code maxConcurrency} 8, {@code seed} 0,
+ * Defaults: {@code optimizer} gepa, {@code budget.maxMetricCalls} 300, {@code maxConcurrency} 8, {@code randomSeed} 0,
  * {@code registry} {@code prompts}, {@code objectStores} a local store {@code store} as default, each target's
- * prompt name {@code <basePrompt name>-<provider>-<model>}. {@code budget.maxDollars} is enforced per target model from
+ * prompt name {@code <basePrompt name>-<provider>-<model>}. {@code budget.maxCostUsd} is enforced per target model from
  * the tokens every model reports, priced by {@code CostTable.defaults()} (unknown and local models cost nothing).
+ * Older keys are still read: {@code budget.maxDollars} for {@code budget.maxCostUsd} (with a deprecation warning in the
+ * log) and {@code seed} for {@code randomSeed}; giving both forms of one setting is an error.
  */
 public final class OptimizationConfig {
+    private static final Logger log = LoggerFactory.getLogger(OptimizationConfig.class);
+
     static final Set<String> KEYS = Set.of("basePrompt", "baseModel", "dataset", "trainDataset", "testDataset",
             "optimizationMetric", "customMetricId", "targetModels", "targetPromptMapping", "includeFewShotExamples",
             "fewShotExamples", "prototypeMode", "optimizer", "optimizerOptions", "budget", "reflectionModel",
-            "judgeModel", "maxConcurrency", "seed", "registry", "objectStores", "tracking");
-    static final Set<String> BUDGET_KEYS = Set.of("maxMetricCalls", "maxDollars", "prices");
+            "judgeModel", "maxConcurrency", "randomSeed", "seed", "registry", "objectStores", "tracking");
+    static final Set<String> BUDGET_KEYS = Set.of("maxMetricCalls", "maxCostUsd", "maxDollars", "prices");
     public static final int MAX_TARGET_MODELS = 4;
     public static final int MIN_ROWS = 25;
     public static final int MIN_ROWS_PROTOTYPE = 3;
@@ -94,12 +100,12 @@ public final class OptimizationConfig {
     private final List<String> optimizers;
     private final Map<String, String> optimizerOptions;
     private final long maxMetricCalls;
-    private final Double maxDollars;
+    private final Double maxCostUsd;
     private final CostTable prices;
     private final String reflectionModel;
     private final String judgeModel;
     private final int maxConcurrency;
-    private final long seed;
+    private final long randomSeed;
     private final Path registry;
     private final JsonNode objectStores;
     private final Path tracking;
@@ -122,12 +128,12 @@ public final class OptimizationConfig {
         this.optimizers = p.optimizers;
         this.optimizerOptions = Collections.unmodifiableMap(new LinkedHashMap<>(p.optimizerOptions));
         this.maxMetricCalls = p.maxMetricCalls;
-        this.maxDollars = p.maxDollars;
+        this.maxCostUsd = p.maxCostUsd;
         this.prices = p.prices;
         this.reflectionModel = p.reflectionModel;
         this.judgeModel = p.judgeModel;
         this.maxConcurrency = p.maxConcurrency;
-        this.seed = p.seed;
+        this.randomSeed = p.randomSeed;
         this.registry = p.registry;
         this.objectStores = p.objectStores;
         this.tracking = p.tracking;
@@ -277,9 +283,9 @@ public final class OptimizationConfig {
         return maxMetricCalls;
     }
 
-    /** Dollars per target model, or null. */
-    public Double maxDollars() {
-        return maxDollars;
+    /** The most the runs of one target model may cost, in US dollars, or null for no such limit. */
+    public Double maxCostUsd() {
+        return maxCostUsd;
     }
 
     /** The prices a dollar budget is counted with: the defaults plus {@code budget.prices}. */
@@ -299,8 +305,9 @@ public final class OptimizationConfig {
         return maxConcurrency;
     }
 
-    public long seed() {
-        return seed;
+    /** The random seed of every run ({@code randomSeed}, or its older name {@code seed}; default 0). */
+    public long randomSeed() {
+        return randomSeed;
     }
 
     /** The embedded registry's folder. */
@@ -364,12 +371,12 @@ public final class OptimizationConfig {
         List<String> optimizers = List.of("gepa");
         final Map<String, String> optimizerOptions = new LinkedHashMap<>();
         long maxMetricCalls = DEFAULT_MAX_METRIC_CALLS;
-        Double maxDollars;
+        Double maxCostUsd;
         CostTable prices = CostTable.defaults();
         String reflectionModel;
         String judgeModel;
         int maxConcurrency = 8;
-        long seed;
+        long randomSeed;
         Path registry;
         JsonNode objectStores;
         Path tracking;
@@ -416,9 +423,10 @@ public final class OptimizationConfig {
             if (c != null) {
                 maxConcurrency = c.intValue();
             }
-            Long s = root.has("seed") ? integer("seed", Long.MIN_VALUE, Long.MAX_VALUE) : null;
+            String seedKey = alias(root, "", "randomSeed", "seed", false);
+            Long s = seedKey == null ? null : integer(seedKey, Long.MIN_VALUE, Long.MAX_VALUE);
             if (s != null) {
-                seed = s;
+                randomSeed = s;
             }
             String reg = text("registry", false);
             registry = baseDirectory.resolve(reg == null ? "prompts" : reg);
@@ -650,7 +658,7 @@ public final class OptimizationConfig {
                 return;
             }
             if (!b.isObject()) {
-                problems.add("budget: expected {\"maxMetricCalls\": 300, \"maxDollars\": 5.0}, found " + b);
+                problems.add("budget: expected {\"maxMetricCalls\": 300, \"maxCostUsd\": 5.0}, found " + b);
                 return;
             }
             b.fieldNames().forEachRemaining(k -> {
@@ -666,12 +674,13 @@ public final class OptimizationConfig {
                     maxMetricCalls = calls.asLong();
                 }
             }
-            JsonNode dollars = b.get("maxDollars");
-            if (dollars != null) {
-                if (!dollars.isNumber() || !(dollars.asDouble() > 0) || Double.isInfinite(dollars.asDouble())) {
-                    problems.add("budget.maxDollars: expected a positive number of dollars, found " + dollars);
+            String costKey = alias(b, "budget.", "maxCostUsd", "maxDollars", true);
+            JsonNode cost = costKey == null ? null : b.get(costKey);
+            if (cost != null) {
+                if (!cost.isNumber() || !(cost.asDouble() > 0) || Double.isInfinite(cost.asDouble())) {
+                    problems.add("budget." + costKey + ": expected a positive number of US dollars, found " + cost);
                 } else {
-                    maxDollars = dollars.asDouble();
+                    maxCostUsd = cost.asDouble();
                 }
             }
             JsonNode table = b.get("prices");
@@ -730,6 +739,24 @@ public final class OptimizationConfig {
             }
             problems.add(key + ": expected true or false, found " + n);
             return dflt;
+        }
+
+        /**
+         * Which of a setting's two keys the object uses: the current one, the older one (logged as deprecated when
+         * {@code deprecated}), or null when neither; both at once is a problem naming both.
+         */
+        private String alias(JsonNode object, String prefix, String current, String older, boolean deprecated) {
+            boolean hasCurrent = object.has(current);
+            boolean hasOlder = object.has(older);
+            if (hasCurrent && hasOlder) {
+                problems.add(prefix + older + ": the older name of " + prefix + current + "; set only " + prefix + current
+                        + ", found both");
+                return null;
+            }
+            if (hasOlder && deprecated) {
+                log.warn("{}: {}{} is deprecated, use {}{}", source, prefix, older, prefix, current);
+            }
+            return hasCurrent ? current : hasOlder ? older : null;
         }
 
         private Long integer(String key, long min, long max) {

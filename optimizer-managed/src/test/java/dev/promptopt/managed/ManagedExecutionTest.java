@@ -140,7 +140,7 @@ class ManagedExecutionTest {
         ManagedFixture f = ManagedFixture.in(dir);
         ObjectNode c = f.config();
         // 2 tokens a call at $50,000 per 1M tokens: $0.10 a call for scripted:/good; scripted:/bad stays free.
-        ObjectNode budget = c.putObject("budget").put("maxMetricCalls", 100).put("maxDollars", 1.0);
+        ObjectNode budget = c.putObject("budget").put("maxMetricCalls", 100).put("maxCostUsd", 1.0);
         budget.putObject("prices").putObject("scripted:/good").put("input", 50_000).put("output", 50_000);
         OptimizationConfig config = OptimizationConfig.load(f.write(c));
         Executions executions = Executions.builder(config.buildStores()).workDirectory(dir.resolve("work")).build();
@@ -159,7 +159,7 @@ class ManagedExecutionTest {
     void badPricesAreRejectedNamingTheModel() {
         ManagedFixture f = ManagedFixture.in(dir);
         ObjectNode c = f.config();
-        c.putObject("budget").put("maxDollars", 1.0).putObject("prices").putObject("scripted:/good").put("input", -1);
+        c.putObject("budget").put("maxCostUsd", 1.0).putObject("prices").putObject("scripted:/good").put("input", -1);
         assertThatThrownBy(() -> OptimizationConfig.load(f.write(c)))
                 .isInstanceOf(dev.promptopt.InvalidInputException.class)
                 .hasMessageContaining("budget.prices.scripted:/good: expected {\"input\": <USD per 1M tokens >= 0>");

@@ -69,9 +69,9 @@ public final class ManagedFixture {
         c.put("prototypeMode", true);
         c.put("optimizer", "hill-climb");
         c.putObject("optimizerOptions").put("hints", HINTS);
-        c.putObject("budget").put("maxMetricCalls", 100).put("maxDollars", 1.5);
+        c.putObject("budget").put("maxMetricCalls", 100).put("maxCostUsd", 1.5);
         c.put("maxConcurrency", 2);
-        c.put("seed", 7);
+        c.put("randomSeed", 7);
         c.put("registry", "prompts");
         ObjectNode stores = c.putObject("objectStores");
         stores.putObject("default").put("type", "local").put("root", "store");

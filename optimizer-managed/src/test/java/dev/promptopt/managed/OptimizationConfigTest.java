@@ -50,7 +50,7 @@ class OptimizationConfigTest {
         assertThat(c.basePrompt()).isEqualTo(PromptUri.of("qa", 1));
         assertThat(c.targetPromptMapping()).containsEntry("scripted:/good", "qa-good").containsEntry("scripted:/bad", "qa-bad");
         assertThat(c.maxMetricCalls()).isEqualTo(100);
-        assertThat(c.maxDollars()).isEqualTo(1.5);
+        assertThat(c.maxCostUsd()).isEqualTo(1.5);
     }
 
     @Test
@@ -123,9 +123,9 @@ class OptimizationConfigTest {
 
     @Test
     void badBudgetValuesAndKeysAreRefused() {
-        InvalidInputException e = rejected(c -> c.putObject("budget").put("maxMetricCalls", -5).put("maxDolars", 2),
+        InvalidInputException e = rejected(c -> c.putObject("budget").put("maxMetricCalls", -5).put("maxCostUs", 2),
                 "budget.maxMetricCalls: expected a positive whole number, found -5",
-                "budget.maxDolars: unknown key (did you mean 'maxDollars'?)");
+                "budget.maxCostUs: unknown key (did you mean 'maxCostUsd'?)");
         assertThat(e.problems()).hasSize(2);
     }
 
@@ -210,9 +210,10 @@ class OptimizationConfigTest {
             c.put("basePrompt", "qa");
             c.put("optimizationMetric", "F1");
             c.putArray("targetModels").add("x");
-            c.put("seed", "abc");
+            c.put("randomSeed", "abc");
             c.put("colour", "blue");
-        }, "colour: unknown key", "basePrompt:", "optimizationMetric: unknown metric 'F1'", "targetModels[0]: 'x'", "seed:");
+        }, "colour: unknown key", "basePrompt:", "optimizationMetric: unknown metric 'F1'", "targetModels[0]: 'x'",
+                "randomSeed: expected a whole number, found \"abc\"");
         assertThat(e.problems()).hasSizeGreaterThanOrEqualTo(5);
     }
 
@@ -221,17 +222,48 @@ class OptimizationConfigTest {
         ObjectNode c = f.config();
         c.put("prototypeMode", "true");
         c.put("basePrompt", "prompts:/qa/1");
-        c.put("seed", "11");
+        c.put("randomSeed", "11");
         OptimizationConfig config = OptimizationConfig.load(f.write(c));
         assertThat(config.prototypeMode()).isTrue();
-        assertThat(config.seed()).isEqualTo(11);
+        assertThat(config.randomSeed()).isEqualTo(11);
+    }
+
+    @Test
+    void theOlderKeysSeedAndMaxDollarsAreStillRead() {
+        ObjectNode c = f.config();
+        c.remove("randomSeed");
+        c.put("seed", 13);
+        ObjectNode budget = (ObjectNode) c.get("budget");
+        budget.remove("maxCostUsd");
+        budget.put("maxDollars", 2.5);
+        OptimizationConfig config = OptimizationConfig.load(f.write(c));
+        assertThat(config.randomSeed()).isEqualTo(13);
+        assertThat(config.maxCostUsd()).isEqualTo(2.5);
+    }
+
+    @Test
+    void aSettingGivenUnderBothItsNamesIsRejectedNamingBoth() {
+        rejected(c -> {
+            c.put("seed", 3);
+            ((ObjectNode) c.get("budget")).put("maxDollars", 2.0);
+        }, "seed: the older name of randomSeed; set only randomSeed, found both",
+                "budget.maxDollars: the older name of budget.maxCostUsd; set only budget.maxCostUsd, found both");
+    }
+
+    @Test
+    void aBadCostLimitNamesTheKeyItCameFrom() {
+        rejected(c -> {
+            ObjectNode budget = (ObjectNode) c.get("budget");
+            budget.remove("maxCostUsd");
+            budget.put("maxDollars", -1);
+        }, "budget.maxDollars: expected a positive number of US dollars, found -1");
     }
 
     @Test
     void maxConcurrencyHasTheSameLimitAsTheBuilder() throws Exception {
         String expected = "maxConcurrency: expected a whole number from 1 to 1024, found 10000";
         assertThatThrownBy(() -> dev.promptopt.core.PromptOptimizer.builder().maxConcurrency(10_000))
-                .isInstanceOf(InvalidInputException.class).hasMessage(expected);
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(expected);
         Path folder = Files.createTempDirectory(dir, "concurrency");
         Files.writeString(folder.resolve("data.jsonl"), "{\"inputs\": {\"text\": \"a\"}, \"outputs\": \"b\"}\n");
         String config = """

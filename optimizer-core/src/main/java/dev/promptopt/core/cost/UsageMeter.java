@@ -20,16 +20,16 @@ import java.util.Objects;
  * LanguageModel task  = meter.meter(rawTask, ModelRole.TASK);
  * LanguageModel judge = meter.meter(rawJudge, ModelRole.JUDGE);
  * ... run ...
- * meter.totalCost();  meter.usage(ModelRole.JUDGE).inputTokens();  meter.snapshot();
+ * meter.totalCostUsd();  meter.usage(ModelRole.JUDGE).inputTokens();  meter.snapshot();
  * }</pre>
  */
 public final class UsageMeter {
-    /** What one role used: calls, tokens and dollars. */
-    public record RoleUsage(long calls, TokenUsage tokens, double cost) {
+    /** What one role used: calls, tokens and their cost in US dollars. */
+    public record RoleUsage(long calls, TokenUsage tokens, double costUsd) {
         static final RoleUsage NONE = new RoleUsage(0, TokenUsage.ZERO, 0);
 
-        RoleUsage plus(TokenUsage t, double dollars) {
-            return new RoleUsage(calls + 1, tokens.plus(t), cost + dollars);
+        RoleUsage plus(TokenUsage t, double addedCostUsd) {
+            return new RoleUsage(calls + 1, tokens.plus(t), costUsd + addedCostUsd);
         }
     }
 
@@ -78,7 +78,7 @@ public final class UsageMeter {
     public double record(ModelRole role, String model, TokenUsage tokens) {
         double dollars = costTable.cost(model, tokens);
         synchronized (usage) {
-            usage.merge(role, RoleUsage.NONE.plus(tokens, dollars), (a, b) -> a.plus(b.tokens(), b.cost()));
+            usage.merge(role, RoleUsage.NONE.plus(tokens, dollars), (a, b) -> a.plus(b.tokens(), b.costUsd()));
         }
         return dollars;
     }
@@ -93,15 +93,15 @@ public final class UsageMeter {
         return of(role).calls();
     }
 
-    /** Dollars spent by one role. */
-    public double cost(ModelRole role) {
-        return of(role).cost();
+    /** The cost of one role's calls, in US dollars. */
+    public double costUsd(ModelRole role) {
+        return of(role).costUsd();
     }
 
-    /** Dollars spent by all roles. */
-    public double totalCost() {
+    /** The cost of all roles' calls, in US dollars. */
+    public double totalCostUsd() {
         synchronized (usage) {
-            return usage.values().stream().mapToDouble(RoleUsage::cost).sum();
+            return usage.values().stream().mapToDouble(RoleUsage::costUsd).sum();
         }
     }
 
@@ -127,6 +127,6 @@ public final class UsageMeter {
 
     @Override
     public String toString() {
-        return "UsageMeter" + snapshot() + " $" + String.format(java.util.Locale.ROOT, "%.4f", totalCost());
+        return "UsageMeter" + snapshot() + " $" + String.format(java.util.Locale.ROOT, "%.4f", totalCostUsd());
     }
 }

@@ -61,8 +61,8 @@ class CostTest {
         assertThat(meter.usage(ModelRole.TASK)).isEqualTo(new TokenUsage(200, 4));
         assertThat(meter.usage(ModelRole.JUDGE)).isEqualTo(new TokenUsage(200, 2));
         assertThat(meter.calls(ModelRole.REFLECTION)).isZero();
-        assertThat(meter.cost(ModelRole.TASK)).isCloseTo(204 / 1e6, within(1e-12));
-        assertThat(meter.totalCost()).isCloseTo(204 / 1e6 + 2020 / 1e6, within(1e-12));
+        assertThat(meter.costUsd(ModelRole.TASK)).isCloseTo(204 / 1e6, within(1e-12));
+        assertThat(meter.totalCostUsd()).isCloseTo(204 / 1e6 + 2020 / 1e6, within(1e-12));
         assertThat(meter.totalUsage().totalTokens()).isEqualTo(406);
     }
 
@@ -123,7 +123,7 @@ class CostTest {
                 .judgeOverheadTokens(25).reflectionOverheadTokens(15)
                 .estimate(val.size(), maxMetricCalls, avgPromptTokens);
 
-        double actual = meter.totalCost();
+        double actual = meter.totalCostUsd();
         assertThat(actual).isPositive();
         assertThat(estimate.low()).isLessThan(estimate.high());
         assertThat(estimate.brackets(actual))

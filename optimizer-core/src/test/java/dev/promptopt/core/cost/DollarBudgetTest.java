@@ -46,13 +46,13 @@ class DollarBudgetTest {
     void aRunWithADollarBudgetStopsBeforePassingIt(@TempDir Path dir) {
         UsageMeter meter = new UsageMeter(prices);
         double limit = 0.0005;
-        OptimizationResult r = run(meter, Budget.dollars(limit), dir).usageMeter(meter).run();
+        OptimizationResult r = run(meter, Budget.costUsd(limit), dir).usageMeter(meter).run();
         assertThat(r.stopReason().kind()).isEqualTo(StopReason.Kind.COST);
-        assertThat(meter.totalCost()).isPositive().isLessThanOrEqualTo(limit);
+        assertThat(meter.totalCostUsd()).isPositive().isLessThanOrEqualTo(limit);
         // It spent most of what it was given: the next batch of 10 calls would have passed the limit.
-        double perCall = meter.totalCost() / meter.calls(ModelRole.TASK);
-        assertThat(meter.totalCost() + 10 * perCall).isGreaterThan(limit);
-        assertThat(r.usage().costUsd()).contains(meter.totalCost());
+        double perCall = meter.totalCostUsd() / meter.calls(ModelRole.TASK);
+        assertThat(meter.totalCostUsd() + 10 * perCall).isGreaterThan(limit);
+        assertThat(r.usage().costUsd()).contains(meter.totalCostUsd());
         assertThat(r.usage().roles().get("task").calls()).isEqualTo(meter.calls(ModelRole.TASK));
         assertThat(r.usage().roles().get("task").inputTokens()).isEqualTo(meter.usage(ModelRole.TASK).inputTokens());
     }
@@ -60,7 +60,7 @@ class DollarBudgetTest {
     @Test
     void aDollarBudgetWithoutACostSourceIsRejectedBeforeAnyCall(@TempDir Path dir) {
         UsageMeter meter = new UsageMeter(prices);
-        assertThatThrownBy(() -> run(meter, Budget.dollars(1.0), dir).run())
+        assertThatThrownBy(() -> run(meter, Budget.costUsd(1.0), dir).run())
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("a dollar budget of $1.0 needs to know what the run costs");
         assertThat(meter.calls(ModelRole.TASK)).isZero();
