@@ -9,7 +9,7 @@ import dev.promptopt.OptimizationResult;
 import dev.promptopt.PromptTemplate;
 import dev.promptopt.PromptVersion;
 import dev.promptopt.core.EvaluationResult;
-import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.io.JsonSupport;
 import dev.promptopt.core.internal.engine.ResultRecords;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
