@@ -57,7 +57,7 @@ public final class DirectoryObjectStore implements ObjectStore {
     }
 
     /** Reads an object that must exist: a missing file is a missing object, any other I/O error names the action. */
-    private <T> T readExisting(String key, String action, FileReader<T> reader) {
+    private <T> T readExisting(String key, String action, PathReader<T> reader) {
         Path file = resolve(key);
         if (!Files.isRegularFile(file)) {
             throw missing(key);
@@ -72,32 +72,36 @@ public final class DirectoryObjectStore implements ObjectStore {
     }
 
     @FunctionalInterface
-    private interface FileReader<T> {
+    private interface PathReader<T> {
         T read(Path file) throws IOException;
     }
 
     @Override
     public void put(String key, byte[] content) {
         Objects.requireNonNull(content, "content");
-        Path file = writable(key);
-        try {
-            AtomicFiles.write(file, content);
-        } catch (IOException e) {
-            throw writeFailed(key, e);
-        }
+        writeAtomically(key, file -> AtomicFiles.write(file, content));
         log.debug("put {} ({} bytes) in {}", key, content.length, describe());
     }
 
     @Override
     public void put(String key, InputStream content) {
         Objects.requireNonNull(content, "content");
+        writeAtomically(key, file -> AtomicFiles.write(file, content));
+        log.debug("put {} (stream) in {}", key, describe());
+    }
+
+    private void writeAtomically(String key, PathWriter writer) {
         Path file = writable(key);
         try {
-            AtomicFiles.write(file, content);
+            writer.write(file);
         } catch (IOException e) {
             throw writeFailed(key, e);
         }
-        log.debug("put {} (stream) in {}", key, describe());
+    }
+
+    @FunctionalInterface
+    private interface PathWriter {
+        void write(Path file) throws IOException;
     }
 
     @Override
