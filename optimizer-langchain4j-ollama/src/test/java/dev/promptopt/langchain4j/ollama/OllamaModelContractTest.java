@@ -17,9 +17,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The LanguageModel contract for Ollama models, over HTTP to a loopback server that speaks Ollama's chat API: it
@@ -125,6 +127,22 @@ class OllamaModelContractTest extends LanguageModelContract {
                 .hasMessageContaining("try pulling it first");
         assertThat(server.requests).hasSize(1);
         assertThat(sleeps).isEmpty();
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // only if the timeout were lost
+    void aSlowAnswerTimesOutAndTheRetryAnswers() {
+        // A first call loads the client's classes, so the retry below answers well within the timeout on a busy
+        // machine. The second answer is held until the server closes: only the client's timeout ends that attempt.
+        server.reply(Reply.json(200, ANSWER))
+                .reply(new Reply(200, Map.of("Content-Type", "application/json"), ANSWER, 60_000))
+                .reply(Reply.json(200, ANSWER));
+        LanguageModel model = ollama().timeout(Duration.ofSeconds(1)).build();
+        model.chat(CONVERSATION);
+
+        assertThat(model.chat(CONVERSATION).text()).isEqualTo("Yes");
+        assertThat(server.requests).hasSize(3);
+        assertThat(sleeps).hasSize(1);
     }
 
     @Test
