@@ -114,7 +114,7 @@ class AnthropicModelContractTest extends LanguageModelContract {
                     ? error(429, "rate_limit_error", "key " + SECRET + " exceeded its rate limit")
                     : error(401, "authentication_error", "invalid x-api-key " + SECRET));
         }
-        return anthropic().retryPolicy(RetryPolicy.custom().maxAttempts(attempts).build()).build();
+        return anthropic().retryPolicy(RetryPolicy.ofDefaults().maxAttempts(attempts)).build();
     }
 
     @Override

@@ -101,7 +101,7 @@ class OllamaModelContractTest extends LanguageModelContract {
                     ? error(503, "server busy, please try again.  maximum pending requests exceeded")
                     : error(404, "model '" + MODEL + "' not found, try pulling it first"));
         }
-        return ollama().retryPolicy(RetryPolicy.custom().maxAttempts(attempts).build()).build();
+        return ollama().retryPolicy(RetryPolicy.ofDefaults().maxAttempts(attempts)).build();
     }
 
     static Reply error(int status, String message) {
