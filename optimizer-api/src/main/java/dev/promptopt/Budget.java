@@ -3,6 +3,7 @@ package dev.promptopt;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * When a run must stop: metric calls, wall time, dollars, a stop file. At least one of metric calls,
@@ -21,7 +22,8 @@ import java.util.Objects;
  *                       (e.g. {@code .costSource(usageMeter::totalCostUsd)}); a batch whose projected cost would
  *                       pass the limit does not start
  */
-public record Budget(Long maxMetricCalls, Duration maxWallTime, Path stopFile, Double maxCostUsd) {
+public record Budget(@Nullable Long maxMetricCalls, @Nullable Duration maxWallTime, @Nullable Path stopFile,
+                     @Nullable Double maxCostUsd) {
     public Budget {
         if (maxMetricCalls != null && maxMetricCalls <= 0) {
             throw new InvalidInputException("budget: max metric calls must be > 0, found " + maxMetricCalls);

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a run's models cost: the dollars its cost source reported, and calls, tokens and dollars per model role
@@ -18,7 +19,7 @@ import java.util.Optional;
  * @param totalCostUsd the dollars the run's cost source reported at the end; null when the run had no cost source
  * @param roles        role name (lower case, e.g. {@code task}) -> its usage; empty without a usage meter
  */
-public record RunUsage(Double totalCostUsd, Map<String, RoleUsage> roles) {
+public record RunUsage(@Nullable Double totalCostUsd, Map<String, RoleUsage> roles) {
     /**
      * One model role's share.
      *
