@@ -196,7 +196,7 @@ public final class RecordedModel implements LanguageModel {
         /**
          * Reads the file.
          *
-         * @throws IllegalArgumentException when the file exists but is not a recording, naming the file and field
+         * @throws dev.promptopt.InvalidInputException when the file exists but is not a recording, naming the file and field
          */
         public RecordedModel build() {
             Mode chosen = mode != null ? mode : Mode.fromEnvironment();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.promptopt.ChatMessage;
+import dev.promptopt.InvalidInputException;
 import dev.promptopt.LanguageModel;
 import dev.promptopt.ModelException;
 import dev.promptopt.ModelResponse;
@@ -93,7 +94,7 @@ class RecordedModelTest {
         Files.writeString(file, json.replace("\"content\" : \"a\"", "\"content\" : \"A\""));
 
         assertThatThrownBy(() -> RecordedModel.builder(file).name("m").mode(Mode.REPLAY).build())
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining(file.toString())
                 .hasMessageContaining("field 'key' does not match its model and messages");
     }

@@ -196,7 +196,11 @@ public final class MlflowConnection {
             return this;
         }
 
-        /** Attempts per call on connection errors, 5xx and 429 (default 3); 1 disables retries. */
+        /**
+         * Attempts per call on connection errors and retriable statuses (408, 425, 429, most 5xx; see
+         * {@link dev.promptopt.HttpRetryRules}), default 3; 1 disables retries. A call that creates something
+         * ({@code runs/create}, {@code model-versions/create}) is repeated only on 429 or when no connection was made.
+         */
         public Builder maxAttempts(int attempts) {
             this.maxAttempts = attempts;
             return this;

@@ -3,9 +3,11 @@ package dev.promptopt.mlflow;
 import dev.promptopt.PromptOptimizerException;
 
 /**
- * A call to MLflow failed. {@link #retriable()} tells a transient failure (server unreachable, 5xx, 429)
- * from a permanent one (bad request, authentication, not found). Messages name the server and the call;
- * they never carry credentials.
+ * A call to MLflow failed. {@link #retriable()} tells a transient failure (server unreachable, or a status
+ * {@link dev.promptopt.HttpRetryRules} calls retriable: 408, 425, 429, most 5xx) from a permanent one (bad request,
+ * authentication, not found). A call that is not idempotent ({@code runs/create}, {@code model-versions/create})
+ * and failed after reaching the server is not retriable: the server may have acted on it, and the message says to
+ * look for what it created before trying again. Messages name the server and the call; they never carry credentials.
  *
  * <pre>{@code
  * try { tracker.startRun("sentiment", "run-1", Map.of()); }
@@ -47,7 +49,7 @@ public class MlflowException extends PromptOptimizerException {
         return errorCode;
     }
 
-    /** Whether trying again later may succeed. */
+    /** Whether sending the same call again later may succeed, and is safe (it cannot act twice). */
     public boolean retriable() {
         return retriable;
     }

@@ -1,5 +1,6 @@
 package dev.promptopt.s3;
 
+import dev.promptopt.HttpRetryRules;
 import dev.promptopt.InvalidInputException;
 import dev.promptopt.ObjectStore;
 import dev.promptopt.ObjectStoreException;
@@ -348,13 +349,16 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
                         + "' (store " + describe() + ") with " + credentialsSource + " (HTTP " + s3.statusCode()
                         + (code == null ? "" : ", " + code) + "): check the credentials and the bucket policy", e);
             }
+            // The SDK has already retried what it retries; the status tells the caller whether a later try may help.
+            boolean retriable = HttpRetryRules.retriable(s3.statusCode());
             return new ObjectStoreException("cannot " + operation + " in store " + describe() + ": HTTP " + s3.statusCode()
                     + (code == null ? "" : " " + code) + " " + Optional.ofNullable(s3.awsErrorDetails())
-                    .map(d -> d.errorMessage()).orElse(""), e);
+                    .map(d -> d.errorMessage()).orElse("") + (retriable ? " (transient: try again later)" : ""), retriable, e);
         }
         if (e instanceof SdkClientException) {
+            // No answer from the server (connection refused or reset, timeout): a later try may reach it.
             return new ObjectStoreException("cannot " + operation + " in store " + describe() + ": "
-                    + (endpoint == null ? "" : "endpoint " + endpoint + ": ") + e.getMessage(), e);
+                    + (endpoint == null ? "" : "endpoint " + endpoint + ": ") + e.getMessage(), true, e);
         }
         return new ObjectStoreException("cannot " + operation + " in store " + describe() + ": " + e.getMessage(), e);
     }

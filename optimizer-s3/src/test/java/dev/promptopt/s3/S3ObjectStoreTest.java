@@ -4,12 +4,17 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.promptopt.HttpRetryRules;
 import dev.promptopt.InvalidInputException;
 import dev.promptopt.ObjectStore;
 import dev.promptopt.ObjectStoreException;
 import dev.promptopt.testing.ObjectStoreContract;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -88,8 +93,52 @@ class S3ObjectStoreTest extends ObjectStoreContract {
                     .hasMessageContaining("bucket '" + BUCKET + "'")
                     .hasMessageContaining("static credentials (access key id test****-key)")
                     .hasMessageContaining("HTTP 403")
+                    .satisfies(e -> assertThat(((ObjectStoreException) e).retriable()).isFalse())
                     .hasMessageNotContaining("wrong-secret-value")
                     .hasMessageNotContaining(S3ProxyFixture.SECRET_KEY);
+        }
+    }
+
+    @Test
+    void aThrottlingOrFailingServerIsRetriableAndAClientErrorIsNot() throws IOException {
+        for (int status : new int[] {503, 500, 400, 409}) {
+            HttpServer stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            stub.createContext("/", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>Status" + status
+                        + "</Code><Message>scripted " + status + "</Message></Error>").getBytes(UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/xml");
+                exchange.sendResponseHeaders(status, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            stub.start();
+            try (S3ObjectStore failing = S3ObjectStore.builder().endpoint("http://127.0.0.1:" + stub.getAddress().getPort())
+                    .region("us-east-1").bucket("bucket-one").pathStyleAccess(true)
+                    .staticCredentials(S3ProxyFixture.ACCESS_KEY, S3ProxyFixture.SECRET_KEY).build()) {
+                assertThatThrownBy(() -> failing.get("a.json")).as("HTTP %d", status)
+                        .isInstanceOfSatisfying(ObjectStoreException.class,
+                                e -> assertThat(e.retriable()).isEqualTo(HttpRetryRules.retriable(status)))
+                        .hasMessageContaining("HTTP " + status)
+                        .hasMessageContaining("a.json");
+            } finally {
+                stub.stop(0);
+            }
+        }
+    }
+
+    @Test
+    void anUnreachableEndpointIsRetriable() throws IOException {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        try (S3ObjectStore down = S3ObjectStore.builder().endpoint("http://127.0.0.1:" + port).region("us-east-1")
+                .bucket("bucket-one").pathStyleAccess(true).staticCredentials(S3ProxyFixture.ACCESS_KEY, S3ProxyFixture.SECRET_KEY)
+                .build()) {
+            assertThatThrownBy(() -> down.get("a.json"))
+                    .isInstanceOfSatisfying(ObjectStoreException.class, e -> assertThat(e.retriable()).isTrue());
         }
     }
 
@@ -179,7 +228,7 @@ class S3ObjectStoreTest extends ObjectStoreContract {
 
     @Test
     void credentialsFromUnsetEnvironmentVariablesAreRefusedNamingTheVariables() {
-        assertThatThrownBy(() -> S3ObjectStore.builder().bucket("b1").credentialsFromEnvironment(
+        assertThatThrownBy(() -> S3ObjectStore.builder().bucket("bucket-one").credentialsFromEnvironment(
                 "PROMPTOPT_TEST_UNSET_ID", "PROMPTOPT_TEST_UNSET_SECRET"))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("environment variable PROMPTOPT_TEST_UNSET_ID (access key id) is not set")

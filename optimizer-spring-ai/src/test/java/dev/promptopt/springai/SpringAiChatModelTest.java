@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.promptopt.ChatMessage;
+import dev.promptopt.HttpRetryRules;
 import dev.promptopt.InvalidInputException;
 import dev.promptopt.LanguageModel;
 import dev.promptopt.ModelException;
 import dev.promptopt.ModelResponse;
+import dev.promptopt.NonRetriableModelException;
+import dev.promptopt.RetriableModelException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -122,6 +125,21 @@ class SpringAiChatModelTest {
             assertThat(e.retriable()).isFalse();
             assertThat(e.getMessage()).contains("401", "check the API key", "<redacted>").doesNotContain("sk-abcdefghijklmnop1234");
         });
+    }
+
+    @Test
+    void theStatusInASpringAiErrorIsClassifiedByTheSharedRule() {
+        for (int status : new int[] {408, 425, 429, 500, 503, 400, 404, 409, 422, 501}) {
+            LanguageModel model = SpringAi.model(new RecordingChatModel(p -> {
+                throw new NonTransientAiException(status + " - {\"error\":\"status " + status + "\"}");
+            }));
+
+            assertThatThrownBy(() -> model.chat("x")).as("HTTP %d", status)
+                    .isInstanceOf(HttpRetryRules.retriable(status) ? RetriableModelException.class : NonRetriableModelException.class)
+                    .hasMessageContaining(String.valueOf(status));
+        }
+        assertThat(HttpRetryRules.retriable(409)).isFalse();
+        assertThat(HttpRetryRules.retriable(425)).isTrue();
     }
 
     @Test

@@ -9,10 +9,10 @@ import dev.promptopt.Dataset;
 import dev.promptopt.Example;
 import dev.promptopt.InvalidInputException;
 import dev.promptopt.PredictFn;
+import dev.promptopt.PromptOptimizerException;
 import dev.promptopt.PromptSet;
 import dev.promptopt.core.internal.JsonSupport;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -133,7 +133,7 @@ public final class LocalTraces {
      * Appends one trace and returns its id. {@link #wrap} calls this; call it directly to trace code that is not a
      * {@link PredictFn}.
      *
-     * @throws UncheckedIOException when the file cannot be written
+     * @throws PromptOptimizerException naming the file when it cannot be written
      */
     public String record(String experiment, Map<String, ?> inputs, PromptSet prompts, Object output, Throwable error,
                          Instant start, long durationNanos) {
@@ -165,7 +165,8 @@ public final class LocalTraces {
         try {
             bytes = (mapper.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write trace " + traceId + " as JSON: " + e.getMessage(), e);
+            throw new InvalidInputException("cannot write trace " + traceId + " of experiment '" + experiment
+                    + "': its inputs or output cannot be written as JSON: " + e.getOriginalMessage(), e);
         }
         append(file, bytes);
         return traceId;
@@ -184,7 +185,7 @@ public final class LocalTraces {
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read traces " + file + ": " + e.getMessage(), e);
+            throw new PromptOptimizerException("cannot read traces " + file + ": " + e, e);
         }
         ObjectMapper mapper = JsonSupport.mapper();
         List<Trace> traces = new ArrayList<>();
@@ -316,7 +317,7 @@ public final class LocalTraces {
                     ch.force(false);
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot append to " + file + ": " + e.getMessage(), e);
+                throw new PromptOptimizerException("cannot append a trace to " + file + ": " + e, e);
             }
         }
     }

@@ -7,6 +7,7 @@ import dev.promptopt.Dataset;
 import dev.promptopt.Example;
 import dev.promptopt.InvalidInputException;
 import dev.promptopt.PredictFn;
+import dev.promptopt.PromptOptimizerException;
 import dev.promptopt.PromptSet;
 import dev.promptopt.PromptTemplate;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,20 @@ class LocalTracesTest {
     Path dir;
 
     private final PredictFn upper = (inputs, prompts) -> prompts.get("sentiment").format(inputs).toUpperCase();
+
+    @Test
+    void aTraceFileThatCannotBeReadOrWrittenIsALibraryErrorNamingTheFile() throws Exception {
+        LocalTraces traces = LocalTraces.inDirectory(dir);
+        Path file = traces.file("prod");
+        Files.createDirectories(file); // a directory where the file should be
+
+        assertThatThrownBy(() -> traces.read("prod"))
+                .isExactlyInstanceOf(PromptOptimizerException.class)
+                .hasMessageContaining("cannot read traces " + file);
+        assertThatThrownBy(() -> traces.record("prod", Map.of("text", "x"), PROMPTS, "X", null, null, 1))
+                .isExactlyInstanceOf(PromptOptimizerException.class)
+                .hasMessageContaining("cannot append a trace to " + file);
+    }
 
     @Test
     void wrapRecordsEachCallAndReadsItBack() throws Exception {

@@ -6,10 +6,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptopt.ChatMessage;
+import dev.promptopt.InvalidInputException;
 import dev.promptopt.ModelResponse;
+import dev.promptopt.PromptOptimizerException;
 import dev.promptopt.TokenUsage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,15 +98,15 @@ public final class RecordingFile {
         try {
             root = JSON.readTree(path.toFile());
         } catch (IOException e) {
-            throw new IllegalArgumentException(path + ": not a JSON recording: " + e.getMessage(), e);
+            throw new InvalidInputException(path + ": not a JSON recording: " + e.getMessage(), e);
         }
         if (root == null || !FORMAT.equals(root.path("format").asText(null))) {
-            throw new IllegalArgumentException(path + ": field 'format' must be '" + FORMAT + "', found "
+            throw new InvalidInputException(path + ": field 'format' must be '" + FORMAT + "', found "
                     + (root == null ? "an empty file" : root.path("format")));
         }
         JsonNode answers = root.path("answers");
         if (!answers.isArray()) {
-            throw new IllegalArgumentException(path + ": field 'answers' must be an array, found " + answers.getNodeType());
+            throw new InvalidInputException(path + ": field 'answers' must be an array, found " + answers.getNodeType());
         }
         for (int i = 0; i < answers.size(); i++) {
             JsonNode a = answers.get(i);
@@ -118,7 +119,7 @@ public final class RecordingFile {
             String recordedModel = a.path("model").asText(model);
             String expected = key(recordedModel, messages);
             if (!expected.equals(key)) {
-                throw new IllegalArgumentException(where + ": field 'key' does not match its model and messages "
+                throw new InvalidInputException(where + ": field 'key' does not match its model and messages "
                         + "(expected " + expected + ", found " + key + "); the file was edited by hand");
             }
             TokenUsage usage = new TokenUsage(a.path("inputTokens").asLong(0), a.path("outputTokens").asLong(0));
@@ -130,7 +131,7 @@ public final class RecordingFile {
     private static String text(JsonNode node, String field, String where) {
         JsonNode v = node.get(field);
         if (v == null || !v.isTextual()) {
-            throw new IllegalArgumentException(where + ": field '" + field + "' must be a string, found "
+            throw new InvalidInputException(where + ": field '" + field + "' must be a string, found "
                     + (v == null ? "nothing" : v.getNodeType()));
         }
         return v.asText();
@@ -161,7 +162,7 @@ public final class RecordingFile {
             Files.writeString(tmp, JSON.writeValueAsString(root) + "\n", StandardCharsets.UTF_8);
             Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not write the recording " + path, e);
+            throw new PromptOptimizerException("could not write the recording " + path + ": " + e, e);
         }
     }
 }

@@ -3,10 +3,12 @@ package dev.promptopt.langchain4j.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.promptopt.HttpRetryRules;
 import dev.promptopt.InvalidInputException;
 import dev.promptopt.LanguageModel;
 import dev.promptopt.ModelException;
 import dev.promptopt.ModelResponse;
+import dev.promptopt.NonRetriableModelException;
 import dev.promptopt.core.Models;
 import dev.promptopt.langchain4j.HostedModelBuilder;
 import dev.promptopt.langchain4j.RateLimiter;
@@ -106,6 +108,40 @@ class OpenAiProviderTest {
                 .hasMessageContaining("gave up after 3 attempts")
                 .hasMessageContaining("HTTP 502");
         assertThat(server.requests).hasSize(3);
+    }
+
+    @Test
+    void everyStatusIsRetriedOrNotAsTheSharedRuleSays() {
+        LanguageModel model = openAi().build();
+        for (int status : new int[] {408, 425, 429, 500, 504, 400, 404, 409, 422, 501}) {
+            int before = server.requests.size();
+            server.reply(Reply.json(status, "{\"error\":{\"message\":\"status " + status + "\"}}"));
+            server.reply(Reply.json(200, OK));
+
+            if (HttpRetryRules.retriable(status)) {
+                assertThat(model.chat("hi").text()).as("HTTP %d", status).isEqualTo("positive");
+                assertThat(server.requests).as("HTTP %d", status).hasSize(before + 2);
+            } else {
+                assertThatThrownBy(() -> model.chat("hi")).as("HTTP %d", status)
+                        .isInstanceOf(NonRetriableModelException.class).hasMessageContaining("HTTP " + status);
+                assertThat(server.requests).as("HTTP %d", status).hasSize(before + 1);
+                assertThat(model.chat("hi").text()).isEqualTo("positive"); // takes the unused 200
+            }
+        }
+        assertThat(sleeps).hasSize(5);
+    }
+
+    @Test
+    void aRetryAfterDateIsHonoured() {
+        String inTwoMinutes = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusMinutes(2));
+        server.reply(new Reply(503, Map.of("Retry-After", inTwoMinutes, "Content-Type", "application/json"), "{}", 0));
+        server.reply(Reply.json(200, OK));
+
+        assertThat(openAi().retryPolicy(RetryPolicy.custom().maxRetryAfter(Duration.ofMinutes(5)).build()).build()
+                .chat("hi").text()).isEqualTo("positive");
+        assertThat(sleeps).singleElement()
+                .satisfies(d -> assertThat(d).isBetween(Duration.ofSeconds(100), Duration.ofSeconds(120)));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.promptopt.langchain4j.internal;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.exception.NonRetriableException;
 import dev.langchain4j.exception.RetriableException;
+import dev.promptopt.HttpRetryRules;
 import dev.promptopt.ModelException;
 import dev.promptopt.Secrets;
 import java.io.IOException;
@@ -23,19 +24,15 @@ public final class ModelErrors {
     private ModelErrors() {
     }
 
-    /** Whether an HTTP status is worth retrying: 408, 409, 425, 429 and 5xx except 501/505. */
-    public static boolean retriableStatus(int status) {
-        return status == 408 || status == 409 || status == 425 || status == 429
-                || (status >= 500 && status <= 599 && status != 501 && status != 505);
-    }
-
     /**
-     * A {@link ModelException} for an HTTP status.
+     * A {@link ModelException} for an HTTP status, retriable as {@link HttpRetryRules#retriable(int)} says (a chat
+     * call is safe to repeat: a second answer only costs tokens).
      *
      * @param authHint what to check on 401/403, e.g. "check OPENAI_API_KEY"; may be null
      */
     public static ModelException fromStatus(String model, int status, String body, String authHint, Throwable cause) {
-        StringBuilder msg = new StringBuilder(model).append(": HTTP ").append(status).append(' ').append(reason(status));
+        StringBuilder msg = new StringBuilder(model).append(": HTTP ").append(status).append(' ')
+                .append(HttpRetryRules.reason(status));
         if ((status == 401 || status == 403) && authHint != null) {
             msg.append(" (").append(authHint).append(')');
         }
@@ -43,7 +40,7 @@ public final class ModelErrors {
         if (!excerpt.isEmpty()) {
             msg.append(": ").append(excerpt);
         }
-        return retriableStatus(status) ? retriable(msg.toString(), cause) : permanent(msg.toString(), cause);
+        return ModelException.ofStatus(status, Secrets.redact(msg.toString()), safeCause(cause));
     }
 
     private static ModelException retriable(String message, Throwable cause) {
@@ -134,26 +131,5 @@ public final class ModelErrors {
         }
         String b = body.strip().replaceAll("\\s+", " ");
         return b.length() <= MAX_BODY_CHARS ? b : b.substring(0, MAX_BODY_CHARS) + "...";
-    }
-
-    private static String reason(int status) {
-        return switch (status) {
-            case 400 -> "Bad Request";
-            case 401 -> "Unauthorized";
-            case 403 -> "Forbidden";
-            case 404 -> "Not Found";
-            case 408 -> "Request Timeout";
-            case 409 -> "Conflict";
-            case 413 -> "Payload Too Large";
-            case 422 -> "Unprocessable Entity";
-            case 425 -> "Too Early";
-            case 429 -> "Too Many Requests";
-            case 500 -> "Internal Server Error";
-            case 502 -> "Bad Gateway";
-            case 503 -> "Service Unavailable";
-            case 504 -> "Gateway Timeout";
-            case 529 -> "Overloaded";
-            default -> status >= 500 ? "Server Error" : "Client Error";
-        };
     }
 }

@@ -9,14 +9,13 @@ import dev.langchain4j.http.client.SuccessfulHttpResponse;
 import dev.langchain4j.http.client.jdk.JdkHttpClient;
 import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import dev.langchain4j.http.client.sse.ServerSentEventParser;
+import dev.promptopt.HttpRetryRules;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 
 /**
  * langchain4j's JDK HTTP client, except that a non-2xx answer keeps its {@code Retry-After} header
@@ -63,7 +62,8 @@ public final class RetryAfterHttpClient implements HttpClient {
             java.net.http.HttpResponse<byte[]> response = http.send(rb.build(), BodyHandlers.ofByteArray());
             int status = response.statusCode();
             if (status < 200 || status >= 300) {
-                Duration retryAfter = response.headers().firstValue("Retry-After").map(RetryAfterHttpClient::parseRetryAfter).orElse(null);
+                Duration retryAfter = HttpRetryRules.retryAfter(response.headers().firstValue("Retry-After").orElse(null))
+                        .orElse(null);
                 throw new HttpStatusException(status, new String(response.body(), StandardCharsets.UTF_8), retryAfter);
             }
             return SuccessfulHttpResponse.builder().statusCode(status).headers(response.headers().map())
@@ -81,22 +81,6 @@ public final class RetryAfterHttpClient implements HttpClient {
     @Override
     public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
         streaming.execute(request, parser, listener);
-    }
-
-    /** Seconds ({@code 7}, {@code 1.5}) or an HTTP date; null when unreadable. */
-    static Duration parseRetryAfter(String value) {
-        String v = value.trim();
-        try {
-            double seconds = Double.parseDouble(v);
-            return seconds < 0 ? null : Duration.ofMillis(Math.round(seconds * 1000));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Duration d = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (RuntimeException notADate) {
-                return null;
-            }
-        }
     }
 
     /** The builder langchain4j model builders accept through {@code httpClientBuilder(...)}. */

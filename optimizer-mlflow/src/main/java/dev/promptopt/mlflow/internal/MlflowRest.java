@@ -3,6 +3,7 @@ package dev.promptopt.mlflow.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.promptopt.HttpRetryRules;
 import dev.promptopt.mlflow.MlflowConnection;
 import dev.promptopt.mlflow.MlflowException;
 import java.io.IOException;
@@ -15,17 +16,39 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * MLflow's REST API over {@link HttpClient}: JSON in and out, errors mapped to {@link MlflowException} in
- * one place, retries with exponential backoff on connection errors, 5xx and 429. Not public API.
+ * one place, retries with exponential backoff (or the server's {@code Retry-After}) on the statuses
+ * {@link HttpRetryRules} calls retriable. Only idempotent calls are retried on a retriable status or a failure
+ * after the request may have reached the server ({@link #idempotent}); a call that creates something is sent again
+ * only on 429 or when no connection was made, so a 5xx can never create a second run or prompt version.
+ * Not public API.
  */
 public final class MlflowRest {
     private static final Logger log = LoggerFactory.getLogger(MlflowRest.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The longest {@code Retry-After} honoured; a longer hint waits this long. */
+    private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
+    private static final Pattern API_PREFIX = Pattern.compile("^/api/\\d+\\.\\d+/mlflow/");
+    /**
+     * POST calls that are safe to repeat: reads (searches), upserts (tags, aliases, dataset records, a run's status)
+     * and {@code runs/log-batch} and {@code runs/log-inputs}, which MLflow's stores de-duplicate (an identical metric
+     * point, parameter or dataset input is kept once). {@code experiments/create} and {@code registered-models/create}
+     * take unique names: a repeat answers RESOURCE_ALREADY_EXISTS, which their callers resolve by looking the name up.
+     * Every other POST ({@code runs/create}, {@code model-versions/create}, {@code datasets/create}, trace uploads)
+     * could act twice and is not repeated after the request may have reached the server.
+     */
+    private static final Set<String> IDEMPOTENT_POSTS = Set.of(
+            "runs/search", "runs/log-batch", "runs/log-inputs", "runs/set-tag", "runs/update",
+            "experiments/create", "registered-models/create", "registered-models/set-tag", "registered-models/alias",
+            "traces/search", "traces/link-prompts", "datasets/search", "datasets/*/records");
 
     private final MlflowConnection connection;
     private final HttpClient http;
@@ -85,6 +108,26 @@ public final class MlflowRest {
     /** POST raw bytes with a content type and extra headers; returns the body. */
     public byte[] postBytes(String path, byte[] content, String contentType, Map<String, String> headers) {
         return send("POST", path, content, contentType, headers);
+    }
+
+    /**
+     * Whether sending a call twice has the effect of sending it once: GET, PUT and DELETE always; a POST when its
+     * endpoint (the path after {@code /api/<version>/mlflow/}, a dataset id read as {@code *}) is one of
+     * {@link #IDEMPOTENT_POSTS}.
+     */
+    public static boolean idempotent(String method, String path) {
+        if (HttpRetryRules.idempotentMethod(method)) {
+            return true;
+        }
+        if (!method.equalsIgnoreCase("POST")) {
+            return false;
+        }
+        String endpoint = API_PREFIX.matcher(stripQuery(path)).replaceFirst("");
+        String[] parts = endpoint.split("/");
+        if (parts.length == 3 && parts[0].equals("datasets") && parts[2].equals("records")) {
+            endpoint = "datasets/*/records";
+        }
+        return IDEMPOTENT_POSTS.contains(endpoint);
     }
 
     public static String queryString(Map<String, ?> query) {
@@ -155,13 +198,15 @@ public final class MlflowRest {
             rb.header("Authorization", auth);
         }
         HttpRequest request = rb.build();
+        boolean idempotent = idempotent(method, path);
         Duration backoff = connection.initialBackoff();
+        Duration wait = backoff;
         MlflowException last = null;
         for (int attempt = 1; attempt <= connection.maxAttempts(); attempt++) {
             if (attempt > 1) {
-                log.debug("retrying {} (attempt {} of {}) after {}: {}", call, attempt, connection.maxAttempts(), backoff,
+                log.debug("retrying {} (attempt {} of {}) after {}: {}", call, attempt, connection.maxAttempts(), wait,
                         last.getMessage());
-                sleep(backoff);
+                sleep(wait);
                 backoff = backoff.multipliedBy(2);
             }
             try {
@@ -170,12 +215,18 @@ public final class MlflowRest {
                 if (status >= 200 && status < 300) {
                     return response.body();
                 }
-                last = error(call, status, response.body());
+                last = error(call, status, response.body(), idempotent);
                 if (!last.retriable()) {
                     throw last;
                 }
+                Optional<Duration> hint = HttpRetryRules.retryAfter(response.headers().firstValue("Retry-After").orElse(null));
+                wait = hint.map(h -> h.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : h).orElse(backoff);
             } catch (IOException e) {
                 last = MlflowException.unreachable(server, call, e);
+                wait = backoff;
+                if (!idempotent && !neverSent(e)) {
+                    throw new MlflowException(last.getMessage() + notSentAgain(call), 0, "", false, e);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new MlflowException("interrupted while calling MLflow at " + server + " (" + call + ")", 0, "", false, e);
@@ -187,10 +238,22 @@ public final class MlflowRest {
         throw last;
     }
 
+    private static String notSentAgain(String call) {
+        return "; not sent again: " + call + " is not idempotent and the server may have acted on it"
+                + " (look for what it created before trying again)";
+    }
+
+    /** Whether an I/O failure happened before the request left: no connection was ever made. */
+    private static boolean neverSent(IOException e) {
+        return e instanceof java.net.ConnectException || e instanceof java.net.http.HttpConnectTimeoutException
+                || e.getCause() instanceof java.net.ConnectException
+                || e.getCause() instanceof java.nio.channels.UnresolvedAddressException;
+    }
+
     /** The error code of failures that show the server is not MLflow's REST API (no MLflow error in the answer). */
     public static final String NOT_MLFLOW = "NOT_MLFLOW";
 
-    private MlflowException error(String call, int status, byte[] body) {
+    private MlflowException error(String call, int status, byte[] body, boolean idempotent) {
         String errorCode = "";
         String message = snippet(body);
         boolean json = false;
@@ -223,9 +286,10 @@ public final class MlflowRest {
                     + ": " + call + " answered HTTP 404 with " + what + ". Check the tracking URI (scheme, host, port and any"
                     + " path prefix): it must be the MLflow tracking server itself", status, NOT_MLFLOW, false, null);
         }
-        boolean retriable = status >= 500 || status == 429;
+        boolean retriable = HttpRetryRules.retriable(status, idempotent);
+        String notRepeated = !retriable && HttpRetryRules.retriable(status) ? notSentAgain(call) : "";
         return new MlflowException("MLflow at " + server + " failed " + call + " with HTTP " + status
-                + (errorCode.isEmpty() ? "" : " " + errorCode) + ": " + message, status, errorCode, retriable, null);
+                + (errorCode.isEmpty() ? "" : " " + errorCode) + ": " + message + notRepeated, status, errorCode, retriable, null);
     }
 
     private static boolean isHtml(byte[] body) {

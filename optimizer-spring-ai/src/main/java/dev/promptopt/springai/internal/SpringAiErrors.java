@@ -1,5 +1,6 @@
 package dev.promptopt.springai.internal;
 
+import dev.promptopt.HttpRetryRules;
 import dev.promptopt.ModelException;
 import java.io.IOException;
 import java.util.regex.Matcher;
@@ -8,7 +9,7 @@ import java.util.regex.Pattern;
 /**
  * Spring AI's failures as {@link ModelException}s, in one place. Spring AI's default HTTP error handler throws
  * {@code NonTransientAiException} for every 4xx, including 429 (rate limited) and 408 (timeout), so the HTTP
- * status at the start of its message decides those.
+ * status at the start of its message decides those, by the library's one rule ({@link HttpRetryRules}).
  */
 public final class SpringAiErrors {
     private static final Pattern LEADING_STATUS = Pattern.compile("^\\s*(?:HTTP\\s*)?(\\d{3})\\b");
@@ -31,13 +32,13 @@ public final class SpringAiErrors {
             return ModelException.retriable(text, cause);
         }
         Integer status = leadingStatus(message);
-        if (status != null && (status == 408 || status == 429 || status >= 500)) {
-            return ModelException.retriable(text, cause);
+        if (status == null) {
+            return ModelException.permanent(text, cause);
         }
-        if (status != null && (status == 401 || status == 403)) {
+        if (status == 401 || status == 403) {
             return ModelException.permanent(text + " (check the API key)", cause);
         }
-        return ModelException.permanent(text, cause);
+        return ModelException.ofStatus(status, text, cause);
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.promptopt.Example;
+import dev.promptopt.InvalidInputException;
 import dev.promptopt.core.internal.JsonSupport;
 import java.util.LinkedHashMap;
 
@@ -63,7 +64,8 @@ public final class Fingerprints {
         try {
             json = CANONICAL.writeValueAsBytes(content);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot hash " + example.describe() + ": " + e.getOriginalMessage(), e);
+            throw new InvalidInputException("cannot hash " + example.describe() + ": its inputs, outputs or expectations"
+                    + " cannot be written as JSON: " + e.getOriginalMessage(), e);
         }
         return HexFormat.of().formatHex(sha256().digest(json), 0, 12);
     }

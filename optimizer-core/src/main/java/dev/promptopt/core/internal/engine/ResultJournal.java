@@ -17,7 +17,6 @@ import java.nio.channels.FileChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,7 +160,7 @@ public final class ResultJournal implements AutoCloseable {
             writer.flush();
             entries++;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to the evaluation journal " + file, e);
+            throw new PromptOptimizerException("cannot append to the evaluation journal " + file + ": " + e, e);
         }
     }
 
@@ -176,7 +175,7 @@ public final class ResultJournal implements AutoCloseable {
             try {
                 writer.close();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot close the evaluation journal " + file, e);
+                throw new PromptOptimizerException("cannot close the evaluation journal " + file + ": " + e, e);
             } finally {
                 writer = null;
             }
