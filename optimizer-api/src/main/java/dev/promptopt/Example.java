@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One row of a dataset: inputs for the predict function, and what we want back: a reference
@@ -21,7 +22,7 @@ import java.util.Objects;
  * @param tags         free-form tags
  * @param source       where the row came from, for error messages, e.g. {@code train.jsonl:12}; may be empty
  */
-public record Example(String id, Map<String, Object> inputs, Object outputs, Map<String, Object> expectations,
+public record Example(String id, Map<String, Object> inputs, @Nullable Object outputs, Map<String, Object> expectations,
                       Map<String, String> tags, String source) {
     public Example {
         if (id == null || id.isBlank()) {

@@ -2,6 +2,7 @@ package dev.promptopt;
 
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The result of one metric call: one example run through the predict function and every scorer.
@@ -20,8 +21,8 @@ import java.util.stream.Collectors;
  * @param usage    the tokens and dollars of the example's metered model calls ({@link ExampleUsage#NONE} when
  *                 none was metered); a cached result keeps the usage of the calls that produced it
  */
-public record ExampleResult(Example example, Object output, Map<String, Feedback> feedback, double score,
-                            String error, long durationNanos, boolean cached, ExampleUsage usage) {
+public record ExampleResult(Example example, @Nullable Object output, Map<String, Feedback> feedback, double score,
+                            @Nullable String error, long durationNanos, boolean cached, ExampleUsage usage) {
     public ExampleResult {
         feedback = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(feedback));
         usage = usage == null ? ExampleUsage.NONE : usage;

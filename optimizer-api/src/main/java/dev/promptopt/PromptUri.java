@@ -1,6 +1,7 @@
 package dev.promptopt;
 
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A reference to a prompt: {@code prompts:/name/3} (a version), {@code prompts:/name@alias} (an alias),
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
  * @param version the version, or null
  * @param alias   the alias, or null
  */
-public record PromptUri(String name, Integer version, String alias) {
+public record PromptUri(String name, @Nullable Integer version, @Nullable String alias) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
     private static final String PREFIX = "prompts:/";
 

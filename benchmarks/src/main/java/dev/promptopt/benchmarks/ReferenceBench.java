@@ -49,9 +49,8 @@ public final class ReferenceBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 5 && args.length != 6) {
-            System.err.println("usage: ReferenceBench <data dir> <max metric calls> <max concurrency> <seed> <result.json>"
-                    + " [stopWhenPerfect: true|false]");
-            System.exit(2);
+            throw new IllegalArgumentException("usage: ReferenceBench <data dir> <max metric calls> <max concurrency>"
+                    + " <seed> <result.json> [stopWhenPerfect: true|false]; found " + args.length + " arguments");
         }
         Path data = Path.of(args[0]);
         long budget = Long.parseLong(args[1]);

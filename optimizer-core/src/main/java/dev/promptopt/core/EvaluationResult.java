@@ -1,7 +1,7 @@
 package dev.promptopt.core;
 
 import dev.promptopt.ExampleResult;
-import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.io.JsonSupport;
 import dev.promptopt.core.internal.engine.ResultRecords;
 import java.time.Duration;
 import java.util.List;

@@ -29,7 +29,7 @@ import dev.promptopt.Scorer;
 import dev.promptopt.StopReason;
 import dev.promptopt.TrackedRun;
 import dev.promptopt.core.cost.UsageMeter;
-import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.io.JsonSupport;
 import dev.promptopt.core.internal.RunLock;
 import dev.promptopt.core.internal.engine.EvaluationEngine;
 import dev.promptopt.core.internal.engine.Fingerprints;
@@ -40,6 +40,7 @@ import dev.promptopt.core.internal.engine.RunCheckpoint;
 import dev.promptopt.core.internal.engine.RunContext;
 import dev.promptopt.core.internal.engine.SetupChecks;
 import dev.promptopt.core.internal.engine.StopConditions;
+import dev.promptopt.core.io.RunFiles;
 import dev.promptopt.spi.Services;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -150,7 +151,7 @@ public final class PromptOptimizer {
     private OptimizationResult runLocked(String runId, Path runDir) {
         CheckpointStore checkpoints = new CheckpointStore(runDir.resolve("checkpoint.json"));
         ObjectMapper mapper = JsonSupport.mapper();
-        ResultJournal journal = new ResultJournal(runDir.resolve("evaluations.jsonl"), mapper);
+        ResultJournal journal = new ResultJournal(runDir.resolve(RunFiles.JOURNAL), mapper);
         RunCheckpoint saved = loadCheckpoint(runId, runDir, checkpoints, mapper);
 
         Duration elapsedBefore = saved == null ? Duration.ZERO : Duration.ofMillis(saved.elapsedMillis());

@@ -12,7 +12,7 @@ import dev.promptopt.OptimizationListener;
 import dev.promptopt.OptimizationResult;
 import dev.promptopt.PromptTemplate;
 import dev.promptopt.TrackedRun;
-import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.io.JsonSupport;
 import dev.promptopt.core.internal.engine.Fingerprints;
 import dev.promptopt.core.internal.engine.ResultRecords;
 import java.nio.charset.StandardCharsets;

@@ -242,7 +242,7 @@ class EvaluationEngineTest {
         };
         StopConditions stops = new StopConditions(Budget.metricCalls(100), null, System::nanoTime, Duration.ZERO);
         try (EvaluationEngine engine = new EvaluationEngine(down, List.of(EQUALS), Aggregation.mean(), 2, stops,
-                new ResultJournal(file, dev.promptopt.core.internal.JsonSupport.mapper()), e -> { }, System::nanoTime)) {
+                new ResultJournal(file, dev.promptopt.core.io.JsonSupport.mapper()), e -> { }, System::nanoTime)) {
             assertThat(engine.evaluate(CANDIDATE, examples(3)).failures()).hasSize(1);
         }
         List<String> predicted = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -250,7 +250,7 @@ class EvaluationEngineTest {
             predicted.add((String) inputs.get("x"));
             return inputs.get("x");
         };
-        ResultJournal journal = new ResultJournal(file, dev.promptopt.core.internal.JsonSupport.mapper());
+        ResultJournal journal = new ResultJournal(file, dev.promptopt.core.io.JsonSupport.mapper());
         List<ResultJournal.Entry> entries = journal.readExisting(List.of(dev.promptopt.Dataset.of("d", examples(3))));
         assertThat(entries).extracting(e -> e.result().example().id()).containsExactlyInAnyOrder("e0", "e2");
         try (EvaluationEngine resumed = new EvaluationEngine(healthy, List.of(EQUALS), Aggregation.mean(), 2,

@@ -24,7 +24,7 @@ import dev.promptopt.TokenUsage;
 import dev.promptopt.core.cost.CostTable;
 import dev.promptopt.core.cost.ModelRole;
 import dev.promptopt.core.cost.UsageMeter;
-import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.io.JsonSupport;
 import dev.promptopt.core.internal.engine.EvaluationEngine;
 import dev.promptopt.core.internal.engine.ResultJournal;
 import dev.promptopt.core.internal.engine.StopConditions;

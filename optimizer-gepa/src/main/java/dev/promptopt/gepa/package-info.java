@@ -6,4 +6,7 @@
  * Optimizer gepa = new Gepa(Gepa.options().reflectionModel("openai:/gpt-4o").maxMetricCalls(300).merge(true));
  * }</pre>
  */
+@NullMarked
 package dev.promptopt.gepa;
+
+import org.jspecify.annotations.NullMarked;

@@ -9,17 +9,23 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 
 /**
  * A loopback HTTP server that answers with scripted responses in order and records requests. Shared with the
  * provider modules' tests through this module's test jar. A reply with a delay is held until the server closes,
  * so a client with a shorter timeout times out whatever the machine's load; the delay documents how late the
  * answer would be.
+ *
+ * <p>A server can also {@linkplain #validating check each request} the way the provider it stands in for would, and
+ * reject a malformed one with 400 before any scripted reply is used, so a test's answer proves the request was
+ * well-formed.
  */
 public final class ScriptedHttpServer implements AutoCloseable {
     public record Reply(int status, Map<String, String> headers, String body, long delayMillis) {
@@ -29,6 +35,11 @@ public final class ScriptedHttpServer implements AutoCloseable {
     }
 
     public record Request(String method, String path, Map<String, List<String>> headers, String body) {
+        /** The first value of a header, whatever its case, or null when absent. */
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .flatMap(e -> e.getValue().stream()).findFirst().orElse(null);
+        }
     }
 
     private final HttpServer server;
@@ -36,6 +47,7 @@ public final class ScriptedHttpServer implements AutoCloseable {
     private final ConcurrentLinkedQueue<Reply> replies = new ConcurrentLinkedQueue<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     public final List<Request> requests = new CopyOnWriteArrayList<>();
+    private volatile Function<Request, String> problem = r -> null;
 
     public ScriptedHttpServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -49,14 +61,27 @@ public final class ScriptedHttpServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Checks every request before answering: {@code check} returns what is wrong with a request, or null when it
+     * is well-formed. A malformed request is answered 400 with the problem in the body and uses no scripted reply.
+     */
+    public ScriptedHttpServer validating(Function<Request, String> check) {
+        this.problem = Objects.requireNonNull(check, "check");
+        return this;
+    }
+
     public String baseUrl(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
     private void handle(HttpExchange ex) throws IOException {
         String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(), Map.copyOf(ex.getRequestHeaders()), body));
-        Reply r = replies.poll();
+        Request request = new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(),
+                Map.copyOf(ex.getRequestHeaders()), body);
+        requests.add(request);
+        String wrong = problem.apply(request);
+        Reply r = wrong != null ? Reply.json(400, "{\"error\":\"malformed request: " + wrong.replace("\"", "'") + "\"}")
+                : replies.poll();
         if (r == null) {
             r = Reply.json(599, "{\"error\":\"no scripted reply left\"}");
         }

@@ -10,7 +10,7 @@ import dev.promptopt.OptimizationResult;
 import dev.promptopt.PromptOptimizerException;
 import dev.promptopt.Secrets;
 import dev.promptopt.core.PromptOptimizer;
-import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.io.JsonSupport;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptopt.ObjectStore;
 import dev.promptopt.PromptOptimizerException;
 import dev.promptopt.RunInUseException;
-import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.io.JsonSupport;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

@@ -52,7 +52,7 @@ public record ExecutionState(String id, ExecutionStatus status, String configSou
 
     /** The state as JSON, the shape of {@code <id>/execution.json}. */
     public String toJson() {
-        return new String(dev.promptopt.core.internal.JsonSupport.toFileBytes(this), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(dev.promptopt.core.io.JsonSupport.toFileBytes(this), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The progress of every run: the base model's first when there is one. */

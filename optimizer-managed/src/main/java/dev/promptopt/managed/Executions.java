@@ -27,7 +27,7 @@ import dev.promptopt.core.Models;
 import dev.promptopt.core.PromptOptimizer;
 import dev.promptopt.core.cost.ModelRole;
 import dev.promptopt.core.cost.UsageMeter;
-import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.io.JsonSupport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

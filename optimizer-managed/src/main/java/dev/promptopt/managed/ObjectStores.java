@@ -3,7 +3,7 @@ package dev.promptopt.managed;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.promptopt.InvalidInputException;
 import dev.promptopt.ObjectStore;
-import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.io.JsonSupport;
 import dev.promptopt.core.local.DirectoryObjectStore;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import dev.promptopt.InvalidInputException;
 import dev.promptopt.PromptUri;
 import dev.promptopt.Secrets;
 import dev.promptopt.core.cost.CostTable;
-import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.io.JsonSupport;
 import dev.promptopt.core.internal.engine.SetupChecks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package dev.promptopt.managed;
 
 import dev.promptopt.ObjectStore;
 import dev.promptopt.ObjectStoreException;
-import dev.promptopt.core.internal.AtomicFiles;
-import dev.promptopt.core.internal.engine.ResultJournal;
+import dev.promptopt.core.io.AtomicFiles;
+import dev.promptopt.core.io.RunFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 final class RunMirror {
     private static final Logger log = LoggerFactory.getLogger(RunMirror.class);
     static final String CHECKPOINT = "checkpoint.json";
-    static final String JOURNAL = "evaluations.jsonl";
+    static final String JOURNAL = RunFiles.JOURNAL;
     static final String RESULT = "result.json";
 
     private final ObjectStore store;
@@ -43,7 +43,7 @@ final class RunMirror {
         boolean local = Files.isRegularFile(dir.resolve(CHECKPOINT));
         if (!remote) {
             if (local) {
-                ResultJournal.repair(dir.resolve(JOURNAL));
+                RunFiles.repairJournal(dir.resolve(JOURNAL));
             }
             return local;
         }
@@ -51,7 +51,7 @@ final class RunMirror {
             long localLines = local ? lines(readOrEmpty(dir.resolve(JOURNAL))) : -1;
             byte[] remoteJournal = store.exists(prefix + JOURNAL) ? store.get(prefix + JOURNAL) : new byte[0];
             if (localLines >= lines(remoteJournal)) {
-                ResultJournal.repair(dir.resolve(JOURNAL));
+                RunFiles.repairJournal(dir.resolve(JOURNAL));
                 log.info("resuming {} from the local copy ({} journaled evaluations)", dir, localLines);
                 return true;
             }

@@ -389,7 +389,7 @@ public final class MlflowPromptRegistry implements PromptRegistry {
     }
 
     static String describeVersions(List<Integer> versions) {
-        return dev.promptopt.core.internal.VersionText.describe(versions);
+        return dev.promptopt.spi.VersionText.describe(versions);
     }
 
     private static Map<String, Integer> aliases(JsonNode model) {

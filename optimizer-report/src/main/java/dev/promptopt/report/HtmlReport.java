@@ -7,18 +7,14 @@ import dev.promptopt.OptimizationResult;
 import dev.promptopt.PromptTemplate;
 import dev.promptopt.PromptVersion;
 import dev.promptopt.core.EvaluationResult;
-import dev.promptopt.PromptOptimizerException;
+import dev.promptopt.core.io.JsonSupport;
 import dev.promptopt.report.internal.Html;
 import dev.promptopt.report.internal.LineageGraph;
 import dev.promptopt.report.internal.ReportJson;
 import dev.promptopt.report.internal.ScoreChart;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -132,28 +128,7 @@ public final class HtmlReport {
     public Path writeTo(Path target) {
         Objects.requireNonNull(target, "target");
         Path file = Files.isDirectory(target) ? target.resolve(FILE_NAME) : target;
-        Path absolute = file.toAbsolutePath();
-        try {
-            Files.createDirectories(absolute.getParent());
-            // A reader (a browser refreshing the page) never sees half a page: write beside it, then rename.
-            Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + "-", ".tmp");
-            try {
-                if (Files.getFileStore(temp).supportsFileAttributeView("posix")) {
-                    // createTempFile makes an owner-only file; a report is a page others may open.
-                    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
-                }
-                Files.write(temp, render().getBytes(StandardCharsets.UTF_8));
-                try {
-                    Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(temp);
-            }
-        } catch (IOException e) {
-            throw new PromptOptimizerException("cannot write the report " + absolute + ": " + e, e);
-        }
+        JsonSupport.writeAtomically(file, render().getBytes(StandardCharsets.UTF_8));
         return file;
     }
 

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptopt.ObjectStore;
 import dev.promptopt.PromptRegistry;
-import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.io.JsonSupport;
 import dev.promptopt.managed.Execution;
 import dev.promptopt.managed.ExecutionState;
 import dev.promptopt.managed.ExecutionStatus;

@@ -2,7 +2,7 @@ package dev.promptopt.core.local;
 
 import dev.promptopt.ObjectStore;
 import dev.promptopt.ObjectStoreException;
-import dev.promptopt.core.internal.AtomicFiles;
+import dev.promptopt.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import dev.promptopt.PromptRegistry;
 import dev.promptopt.PromptTemplate;
 import dev.promptopt.PromptUri;
 import dev.promptopt.PromptVersion;
-import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.io.JsonSupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;

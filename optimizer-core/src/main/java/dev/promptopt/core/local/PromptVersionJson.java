@@ -7,7 +7,7 @@ import dev.promptopt.ChatMessage;
 import dev.promptopt.PromptOptimizerException;
 import dev.promptopt.PromptTemplate;
 import dev.promptopt.PromptVersion;
-import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.io.JsonSupport;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

@@ -56,7 +56,7 @@ final class RegistrySupport {
 
     /** "versions 1..3", "only version 1", "versions 1, 2, 5". */
     static String describeVersions(Collection<Integer> versions) {
-        return dev.promptopt.core.internal.VersionText.describe(versions);
+        return dev.promptopt.spi.VersionText.describe(versions);
     }
 
     /** A copy of the version carrying the aliases that point at it. */

@@ -1,6 +1,6 @@
 package dev.promptopt.core.local;
 
-import dev.promptopt.core.internal.AtomicFiles;
+import dev.promptopt.core.io.AtomicFiles;
 import dev.promptopt.spi.ObjectKeys;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -11,7 +11,7 @@ import dev.promptopt.InvalidInputException;
 import dev.promptopt.PredictFn;
 import dev.promptopt.PromptOptimizerException;
 import dev.promptopt.PromptSet;
-import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.io.JsonSupport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -13,7 +13,7 @@ import dev.promptopt.PromptRegistry;
 import dev.promptopt.PromptTemplate;
 import dev.promptopt.PromptVersion;
 import dev.promptopt.core.contract.PromptRegistryContract;
-import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.io.JsonSupport;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.promptopt.Example;
 import dev.promptopt.InvalidInputException;
-import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.io.JsonSupport;
 import java.util.LinkedHashMap;
 
 import dev.promptopt.ChatMessage;

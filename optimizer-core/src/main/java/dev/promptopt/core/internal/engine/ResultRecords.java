@@ -12,7 +12,7 @@ import dev.promptopt.OptimizationResult;
 import dev.promptopt.PromptSet;
 import dev.promptopt.PromptTemplate;
 import dev.promptopt.PromptVersion;
-import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.io.JsonSupport;
 import java.util.List;
 import java.util.Map;
 

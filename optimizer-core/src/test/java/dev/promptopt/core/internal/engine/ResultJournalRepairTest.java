@@ -8,7 +8,7 @@ import dev.promptopt.Example;
 import dev.promptopt.ExampleResult;
 import dev.promptopt.Feedback;
 import dev.promptopt.PromptOptimizerException;
-import dev.promptopt.core.internal.JsonSupport;
+import dev.promptopt.core.io.JsonSupport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.promptopt.core.internal;
+package dev.promptopt.core.io;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -25,7 +25,7 @@ import java.util.function.Function;
 /**
  * The Jackson setup core shares: unknown properties are ignored (files written by a newer version
  * still load), records work, and {@link Instant}/{@link Duration} are ISO-8601 strings without
- * needing jackson-datatype-jsr310. Not public API.
+ * needing jackson-datatype-jsr310. Shared with the modules built on core.
  *
  * <pre>{@code
  * JsonNode tree = JsonSupport.mapper().readTree(text);

@@ -1,4 +1,4 @@
-package dev.promptopt.core.internal;
+package dev.promptopt.core.io;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +13,7 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Whole-file replacement that readers never see half done: the content goes to a temporary file in
- * the target's directory, is forced to disk, then renamed over the target. Not public API.
+ * the target's directory, is forced to disk, then renamed over the target. Shared with the modules built on core.
  *
  * <pre>{@code
  * AtomicFiles.write(Path.of("state/checkpoint.json"), bytes);

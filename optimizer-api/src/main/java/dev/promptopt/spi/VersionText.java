@@ -1,4 +1,4 @@
-package dev.promptopt.core.internal;
+package dev.promptopt.spi;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-/** How every registry names the versions a prompt has, in "no version 9 (versions 1..3)" messages. Not public API. */
+/** How every registry names the versions a prompt has, in "no version 9 (versions 1..3)" messages; for registry implementations. */
 public final class VersionText {
     private VersionText() {
     }

@@ -1,4 +1,4 @@
-package dev.promptopt.core.internal;
+package dev.promptopt.core.io;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,0 +1,9 @@
+/**
+ * Internal to optimizer-langchain4j-anthropic; not promised to other modules.
+ *
+ * <p>Everything here is non-null unless annotated {@code @Nullable}.
+ */
+@NullMarked
+package dev.promptopt.langchain4j.anthropic.internal;
+
+import org.jspecify.annotations.NullMarked;
