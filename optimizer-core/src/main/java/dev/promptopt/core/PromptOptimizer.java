@@ -88,6 +88,8 @@ public final class PromptOptimizer {
     private static final Logger log = LoggerFactory.getLogger(PromptOptimizer.class);
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     static final int DEFAULT_MAX_CONCURRENCY = 8;
+    /** The most calls {@code maxConcurrency} may allow in flight, here and in managed configurations. */
+    public static final int MAX_CONCURRENCY = SetupChecks.MAX_CONCURRENCY;
 
     private final Builder b;
     private final List<PromptVersion> seedVersions;

@@ -9,8 +9,8 @@ import dev.promptopt.InvalidInputException;
 import dev.promptopt.PromptUri;
 import dev.promptopt.Secrets;
 import dev.promptopt.core.cost.CostTable;
+import dev.promptopt.core.PromptOptimizer;
 import dev.promptopt.core.io.JsonSupport;
-import dev.promptopt.core.internal.engine.SetupChecks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -412,7 +412,7 @@ public final class OptimizationConfig {
             prototype = bool("prototypeMode", false);
             optimizer();
             budget();
-            Long c = root.has("maxConcurrency") ? integer("maxConcurrency", 1, SetupChecks.MAX_CONCURRENCY) : null;
+            Long c = root.has("maxConcurrency") ? integer("maxConcurrency", 1, PromptOptimizer.MAX_CONCURRENCY) : null;
             if (c != null) {
                 maxConcurrency = c.intValue();
             }

@@ -231,7 +231,7 @@ class OptimizationConfigTest {
     void maxConcurrencyHasTheSameLimitAsTheBuilder() throws Exception {
         String expected = "maxConcurrency: expected a whole number from 1 to 1024, found 10000";
         assertThatThrownBy(() -> dev.promptopt.core.PromptOptimizer.builder().maxConcurrency(10_000))
-                .isInstanceOf(InvalidInputException.class).hasMessage(expected);
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(expected);
         Path folder = Files.createTempDirectory(dir, "concurrency");
         Files.writeString(folder.resolve("data.jsonl"), "{\"inputs\": {\"text\": \"a\"}, \"outputs\": \"b\"}\n");
         String config = """
