@@ -104,6 +104,10 @@ class PromptoptTest {
         assertThat(run("run", config.toString(), "--id", "exec-cli", "--work-dir", dir.resolve("work").toString(),
                 "--quiet")).as(err()).isEqualTo(Promptopt.OK);
         assertThat(out()).startsWith("execution exec-cli\n").contains("execution exec-cli: COMPLETED");
+        try (var files = Files.walk(dir.resolve("work/exec-cli/runs"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("optimizer-report writes the run's page")
+                    .contains("report.html");
+        }
         out.reset();
         assertThat(run("status", "exec-cli", "--config", config.toString())).isEqualTo(Promptopt.OK);
         assertThat(out()).startsWith("execution exec-cli: COMPLETED");

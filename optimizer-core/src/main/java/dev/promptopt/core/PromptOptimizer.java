@@ -23,6 +23,7 @@ import dev.promptopt.PromptVersion;
 import dev.promptopt.Rng;
 import dev.promptopt.RunStats;
 import dev.promptopt.RunTracker;
+import dev.promptopt.RunListenerProvider;
 import dev.promptopt.RunUsage;
 import dev.promptopt.Scorer;
 import dev.promptopt.StopReason;
@@ -40,7 +41,7 @@ import dev.promptopt.core.internal.engine.RunContext;
 import dev.promptopt.core.internal.engine.SetupChecks;
 import dev.promptopt.core.internal.engine.StopConditions;
 import dev.promptopt.core.io.RunFiles;
-import dev.promptopt.core.report.ReportListener;
+import dev.promptopt.spi.Services;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -76,7 +77,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Each run has an id and a folder ({@code runs/<id>} by default) holding its checkpoint, the journal of
- * every evaluation, {@code result.json} and {@code report.html}. A killed run continues with {@code .resume("<id>")} and the same
+ * every evaluation, {@code result.json} and, with optimizer-report on the class path, {@code report.html}. A killed run continues with {@code .resume("<id>")} and the same
  * configuration; it repeats at most the calls that were in flight when the process died (sent, their results
  * not yet journaled: at most {@code maxConcurrency} evaluation calls, plus a reflection call whose answer was not
  * yet checkpointed), and a torn last
@@ -158,9 +159,15 @@ public final class PromptOptimizer {
         Duration elapsedBefore = saved == null ? Duration.ZERO : Duration.ofMillis(saved.elapsedMillis());
         StopConditions stops = new StopConditions(budget, runDir.resolve("STOP"), b.nanoClock, elapsedBefore, b.costSource);
         List<OptimizationListener> listeners = new ArrayList<>(b.listeners);
-        // report.html in the run folder when the run finishes; its wall-time views are of this process
-        // (a resumed run's timeline starts at the resume).
-        listeners.add(ReportListener.inRunFolders(b.runDirectory, b.nanoClock));
+        if (b.defaultListeners) {
+            // e.g. optimizer-report's report.html in the run folder; a fresh listener per run, on the run's clock
+            // (a resumed run's timeline starts at the resume).
+            for (RunListenerProvider provider : Services.all(RunListenerProvider.class)) {
+                listeners.add(Objects.requireNonNull(provider.listener(b.runDirectory, b.nanoClock),
+                        () -> "run listener provider '" + provider.name() + "' (" + provider.getClass().getName()
+                                + ") returned no listener"));
+            }
+        }
         // The tracker's listener exists once the tracked run has started (below); events before then have no run.
         java.util.concurrent.atomic.AtomicReference<OptimizationListener> tracking = new java.util.concurrent.atomic.AtomicReference<>();
         listeners.add(event -> {
@@ -453,6 +460,7 @@ public final class PromptOptimizer {
         private Hedging hedging;
         private PromptConstraints constraints = PromptConstraints.none();
         private boolean tracePredictions;
+        private boolean defaultListeners = true;
         /** The single-valued options already given: a second call is a mistake (the first value would be lost). */
         private final java.util.Set<String> alreadySet = new java.util.HashSet<>();
 
@@ -498,6 +506,7 @@ public final class PromptOptimizer {
             s.hedging = hedging;
             s.constraints = constraints;
             s.tracePredictions = tracePredictions;
+            s.defaultListeners = defaultListeners;
             return s;
         }
 
@@ -620,6 +629,16 @@ public final class PromptOptimizer {
         /** Adds a listener (to those of earlier calls). */
         public Builder listener(OptimizationListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Whether the run adds the listener of every {@link RunListenerProvider} on the class path (default true):
+         * with optimizer-report there, that writes {@code runs/<runId>/report.html}. {@code false} leaves only the
+         * listeners given to {@link #listener}.
+         */
+        public Builder defaultListeners(boolean enabled) {
+            once("defaultListeners").defaultListeners = enabled;
             return this;
         }
 

@@ -7,12 +7,15 @@ import dev.promptopt.Budget;
 import dev.promptopt.Dataset;
 import dev.promptopt.Example;
 import dev.promptopt.OptimizationEvent;
+import dev.promptopt.OptimizationListener;
 import dev.promptopt.OptimizationResult;
 import dev.promptopt.PromptRegistry;
+import dev.promptopt.RunListenerProvider;
 import dev.promptopt.RunTracker;
 import dev.promptopt.TrackedRun;
-import dev.promptopt.core.report.ReportListener;
 import dev.promptopt.core.testing.HillClimbOptimizer;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,10 +23,15 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The report and the tracker's end-of-run summary are written from the typed run-finished event. */
+/**
+ * The tracker's end-of-run summary and the default listeners of {@link RunListenerProvider}s are fed by the typed
+ * run-finished event.
+ */
 class RunFinishedListenersTest {
     private static final Dataset DATA = Dataset.of("train", List.of(
             Example.of("a", Map.of("text", "I love it"), "positive"),
@@ -132,18 +140,73 @@ class RunFinishedListenersTest {
         assertThat(tracker.finished).containsExactly(TrackedRun.Status.FAILED);
     }
 
-    @Test
-    void theDefaultRunWritesItsReportThroughTheReportListener() throws Exception {
-        OptimizationResult result = setup(RunTracker.none()).run();
-        assertThat(Files.readString(dir.resolve("runs").resolve(result.runId()).resolve("report.html")))
-                .contains("Answer with one word.");
+    /**
+     * A provider found through the ServiceLoader of the thread context class loader (see {@link #withProvider}); it
+     * records every event of the listeners it hands out, per runs folder.
+     */
+    public static final class RecordingProvider implements RunListenerProvider {
+        static final Map<Path, List<OptimizationEvent>> EVENTS = new ConcurrentHashMap<>();
+        static final Map<Path, LongSupplier> CLOCKS = new ConcurrentHashMap<>();
+
+        @Override
+        public String name() {
+            return "recording";
+        }
+
+        @Override
+        public OptimizationListener listener(Path runsDirectory, LongSupplier nanoClock) {
+            CLOCKS.put(runsDirectory, nanoClock);
+            List<OptimizationEvent> events = EVENTS.computeIfAbsent(runsDirectory,
+                    d -> Collections.synchronizedList(new ArrayList<>()));
+            return events::add;
+        }
+    }
+
+    /**
+     * Runs {@code body} with a context class loader that lists {@link RecordingProvider} in
+     * META-INF/services, as a jar on the class path would (kept out of the test-jar other modules use).
+     */
+    private <T> T withProvider(java.util.function.Supplier<T> body) throws Exception {
+        Path services = dir.resolve("spi/META-INF/services");
+        Files.createDirectories(services);
+        Files.writeString(services.resolve(RunListenerProvider.class.getName()), RecordingProvider.class.getName() + "\n");
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.resolve("spi").toUri().toURL()},
+                RunFinishedListenersTest.class.getClassLoader())) {
+            thread.setContextClassLoader(loader);
+            return body.get();
+        } finally {
+            thread.setContextClassLoader(before);
+        }
     }
 
     @Test
-    void aReportListenerWritesTheReportWhereItIsTold() throws Exception {
-        OptimizationResult result = setup(RunTracker.none())
-                .listener(ReportListener.inRunFolders(dir.resolve("reports"))).run();
-        assertThat(Files.readString(dir.resolve("reports").resolve(result.runId()).resolve("report.html")))
-                .contains("Answer with one word.").contains(result.runId());
+    void theListenerOfARunListenerProviderOnTheClassPathReceivesRunFinished() throws Exception {
+        LongSupplier clock = System::nanoTime;
+        OptimizationResult result = withProvider(() -> setup(RunTracker.none()).nanoClock(clock).run());
+
+        List<OptimizationEvent> events = RecordingProvider.EVENTS.get(dir.resolve("runs"));
+        assertThat(events).isNotNull();
+        assertThat(events.get(0)).isInstanceOf(OptimizationEvent.RunStarted.class);
+        assertThat(events.get(events.size() - 1)).isInstanceOfSatisfying(OptimizationEvent.RunFinished.class,
+                f -> assertThat(f.result()).isEqualTo(result));
+        assertThat(RecordingProvider.CLOCKS.get(dir.resolve("runs"))).isSameAs(clock);
+    }
+
+    @Test
+    void defaultListenersFalseLeavesTheProvidersOut() throws Exception {
+        List<OptimizationEvent> own = Collections.synchronizedList(new ArrayList<>());
+        withProvider(() -> setup(RunTracker.none()).defaultListeners(false).listener(own::add).run());
+
+        assertThat(RecordingProvider.EVENTS).doesNotContainKey(dir.resolve("runs"));
+        assertThat(own).last().isInstanceOf(OptimizationEvent.RunFinished.class);
+    }
+
+    @Test
+    void defaultListenersIsSetOnce() {
+        PromptOptimizer.Builder builder = PromptOptimizer.builder().defaultListeners(false);
+        assertThatThrownBy(() -> builder.defaultListeners(true)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("defaultListeners was already set");
     }
 }

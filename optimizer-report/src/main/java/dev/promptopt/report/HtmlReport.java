@@ -1,7 +1,5 @@
-package dev.promptopt.core.report;
+package dev.promptopt.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.promptopt.CandidateRecord;
 import dev.promptopt.ExampleResult;
 import dev.promptopt.Feedback;
@@ -10,7 +8,10 @@ import dev.promptopt.PromptTemplate;
 import dev.promptopt.PromptVersion;
 import dev.promptopt.core.EvaluationResult;
 import dev.promptopt.core.io.JsonSupport;
-import dev.promptopt.core.internal.engine.ResultRecords;
+import dev.promptopt.report.internal.Html;
+import dev.promptopt.report.internal.LineageGraph;
+import dev.promptopt.report.internal.ReportJson;
+import dev.promptopt.report.internal.ScoreChart;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -302,18 +303,7 @@ public final class HtmlReport {
     }
 
     private static String json(Object value) {
-        if (value instanceof String s) {
-            return s;
-        }
-        JsonNode n = ResultRecords.toTree(value);
-        if (n.isValueNode()) {
-            return n.asText();
-        }
-        try {
-            return JsonSupport.fileWriter().writeValueAsString(n);
-        } catch (JsonProcessingException e) {
-            return String.valueOf(value);
-        }
+        return ReportJson.text(value);
     }
 
     private static void card(StringBuilder sb, String label, String value, String note) {

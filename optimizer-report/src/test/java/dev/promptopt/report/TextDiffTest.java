@@ -1,9 +1,9 @@
-package dev.promptopt.core.report;
+package dev.promptopt.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.promptopt.core.report.TextDiff.Kind;
-import dev.promptopt.core.report.TextDiff.Segment;
+import dev.promptopt.report.TextDiff.Kind;
+import dev.promptopt.report.TextDiff.Segment;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.promptopt.core.report;
+package dev.promptopt.report.internal;
 
 import dev.promptopt.CandidateRecord;
 import dev.promptopt.OptimizationResult;
@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * The candidate lineage as inline SVG: one row per generation (a candidate sits one row below its deepest
  * parent), edges from parents to children, merges drawn dashed.
  */
-final class LineageGraph {
+public final class LineageGraph {
     private static final int NODE_W = 128;
     private static final int NODE_H = 46;
     private static final int GAP_X = 18;
@@ -22,7 +22,7 @@ final class LineageGraph {
     private LineageGraph() {
     }
 
-    static String svg(OptimizationResult r) {
+    public static String svg(OptimizationResult r) {
         Map<Integer, CandidateRecord> byIndex = new HashMap<>();
         r.candidates().forEach(c -> byIndex.put(c.index(), c));
         Map<Integer, Integer> depth = new HashMap<>();

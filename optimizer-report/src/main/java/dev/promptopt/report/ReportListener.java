@@ -1,4 +1,4 @@
-package dev.promptopt.core.report;
+package dev.promptopt.report;
 
 import dev.promptopt.OptimizationEvent;
 import dev.promptopt.OptimizationListener;
@@ -8,8 +8,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Writes a run's {@link HtmlReport} when the run finishes: {@code <runsDirectory>/<runId>/report.html}, with the
- * wall-time views of a {@link Timeline} it keeps while the run goes. {@code PromptOptimizer} adds one for its run
- * folder; add your own to write the report elsewhere.
+ * wall-time views of a {@link Timeline} it keeps while the run goes. With this module on the class path every run
+ * gets one for its run folder (through {@link dev.promptopt.RunListenerProvider}); add your own to write the report
+ * elsewhere.
  *
  * <pre>{@code
  * PromptOptimizer.builder()...listener(ReportListener.inRunFolders(Path.of("reports"))).run();

@@ -1,4 +1,4 @@
-package dev.promptopt.core.report;
+package dev.promptopt.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.promptopt.core.report;
+package dev.promptopt.report;
 
 import dev.promptopt.OptimizationEvent;
 import dev.promptopt.OptimizationListener;

@@ -1,11 +1,11 @@
 /**
- * Reports of optimization runs for people: {@link dev.promptopt.core.report.HtmlReport} renders an
+ * Reports of optimization runs for people: {@link dev.promptopt.report.HtmlReport} renders an
  * {@link dev.promptopt.OptimizationResult} as one self-contained HTML page (inline SVG charts, no scripts),
- * and {@link dev.promptopt.core.report.TextDiff} is the word-level diff it uses between prompts.
+ * and {@link dev.promptopt.report.TextDiff} is the word-level diff it uses between prompts.
  *
  * <pre>{@code
  * OptimizationResult result = PromptOptimizer.builder()...run();
  * HtmlReport.of(result).writeTo(runDirectory.resolve(result.runId()));   // runs/<id>/report.html
  * }</pre>
  */
-package dev.promptopt.core.report;
+package dev.promptopt.report;

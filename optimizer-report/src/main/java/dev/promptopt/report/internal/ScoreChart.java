@@ -1,13 +1,14 @@
-package dev.promptopt.core.report;
+package dev.promptopt.report.internal;
 
 import dev.promptopt.CandidateRecord;
 import dev.promptopt.OptimizationResult;
+import dev.promptopt.report.Timeline;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /** The score-versus-metric-calls chart as inline SVG: one dot per candidate and the best-so-far step line. */
-final class ScoreChart {
+public final class ScoreChart {
     private static final int W = 760;
     private static final int H = 320;
     private static final int LEFT = 56;
@@ -18,7 +19,7 @@ final class ScoreChart {
     private ScoreChart() {
     }
 
-    static String svg(OptimizationResult r) {
+    public static String svg(OptimizationResult r) {
         double xMax = Math.max(1, r.metricCalls());
         for (CandidateRecord c : r.candidates()) {
             xMax = Math.max(xMax, c.foundAtMetricCall());
@@ -30,7 +31,7 @@ final class ScoreChart {
      * Score against wall time: each candidate at the second it was accepted ({@code seconds}, candidates
      * without a time are left out), the best-so-far line carried to {@code totalSeconds}.
      */
-    static String svgByTime(OptimizationResult r, java.util.Map<Integer, Double> seconds, double totalSeconds) {
+    public static String svgByTime(OptimizationResult r, java.util.Map<Integer, Double> seconds, double totalSeconds) {
         List<CandidateRecord> timed = new ArrayList<>();
         double xMax = Math.max(totalSeconds, 1e-3);
         for (CandidateRecord c : r.candidates()) {
@@ -135,7 +136,7 @@ final class ScoreChart {
     }
 
     /** One bar per proposal from its start to its last event, coloured by outcome: overlaps show parallel proposals. */
-    static String proposalsSvg(java.util.Map<Integer, Timeline.Span> spans, double totalSeconds) {
+    public static String proposalsSvg(java.util.Map<Integer, Timeline.Span> spans, double totalSeconds) {
         int row = 6;
         int h = TOP + spans.size() * row + 40;
         double xm = Math.max(totalSeconds, 1e-3);
@@ -188,7 +189,7 @@ final class ScoreChart {
                 .append(ly).append("\" font-size=\"11\" fill=\"#1f2328\">best so far</text>\n");
     }
 
-    static String color(String origin) {
+    public static String color(String origin) {
         return switch (origin == null ? "" : origin) {
             case "seed" -> "#6e7781";
             case "reflection" -> "#0969da";
@@ -198,7 +199,7 @@ final class ScoreChart {
     }
 
     /** A tick step of 1, 2 or 5 times a (possibly negative) power of ten giving at most about ten ticks. */
-    static double niceStep(double max) {
+    public static double niceStep(double max) {
         double step = Math.pow(10, Math.floor(Math.log10(Math.max(max, 1e-9) / 10)));
         for (int i = 0; i < 4; i++, step *= 10) {
             for (double m : new double[] {1, 2, 5}) {
@@ -211,7 +212,7 @@ final class ScoreChart {
     }
 
     /** A tick step of 1, 2 or 5 times a power of ten giving at most about ten ticks. */
-    static long niceStep(long max) {
+    public static long niceStep(long max) {
         long step = 1;
         while (true) {
             for (long m : new long[] {1, 2, 5}) {

@@ -1,5 +1,6 @@
-package dev.promptopt.core.report;
+package dev.promptopt.report;
 
+import dev.promptopt.report.internal.Html;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -1,15 +1,15 @@
-package dev.promptopt.core.report;
+package dev.promptopt.report.internal;
 
 import java.time.Duration;
 import java.util.Locale;
 
 /** Escaping and number formats shared by the report pages. */
-final class Html {
+public final class Html {
     private Html() {
     }
 
     /** Text and attribute values: the five characters that matter in HTML and XML. */
-    static String escape(Object value) {
+    public static String escape(Object value) {
         String s = String.valueOf(value);
         StringBuilder sb = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
@@ -31,19 +31,19 @@ final class Html {
         return sb.toString();
     }
 
-    static String score(double v) {
+    public static String score(double v) {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
     }
 
-    static String signed(double v) {
+    public static String signed(double v) {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%+.3f", v);
     }
 
-    static String num(double v) {
+    public static String num(double v) {
         return String.format(Locale.ROOT, "%.1f", v);
     }
 
-    static String duration(Duration d) {
+    public static String duration(Duration d) {
         long ms = d.toMillis();
         if (ms < 1000) {
             return ms + " ms";

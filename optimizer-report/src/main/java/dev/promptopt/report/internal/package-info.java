@@ -1,0 +1,5 @@
+/**
+ * The parts of the HTML report (charts, lineage graph, escaping, value rendering). Not public API: use
+ * {@link dev.promptopt.report.HtmlReport} and {@link dev.promptopt.report.ReportListener}.
+ */
+package dev.promptopt.report.internal;
