@@ -14,7 +14,7 @@ final class Modules {
 
     static final String[] INTEGRATION_PACKAGES = {
         "dev.promptopt.gepa..", "dev.promptopt.fewshot..", "dev.promptopt.langchain4j..", "dev.promptopt.llama..",
-        "dev.promptopt.springai..", "dev.promptopt.mlflow..", "dev.promptopt.s3.."
+        "dev.promptopt.springai..", "dev.promptopt.mlflow..", "dev.promptopt.s3..", "dev.promptopt.report.."
     };
 
     static final String[] APPLICATION_PACKAGES = {
@@ -25,12 +25,12 @@ final class Modules {
     /** Module roots other than the API's, each with its own {@code internal} package. */
     static final List<String> ROOTS = List.of(
             "dev.promptopt.core", "dev.promptopt.gepa", "dev.promptopt.fewshot", "dev.promptopt.langchain4j",
-            "dev.promptopt.llama", "dev.promptopt.springai", "dev.promptopt.mlflow", "dev.promptopt.s3",
+            "dev.promptopt.llama", "dev.promptopt.springai", "dev.promptopt.mlflow", "dev.promptopt.s3", "dev.promptopt.report",
             "dev.promptopt.managed", "dev.promptopt.cli", "dev.promptopt.junit", "dev.promptopt.examples",
             "dev.promptopt.benchmarks");
 
     static final List<String> ALL = List.of(
-            "api", "core", "gepa", "fewshot", "langchain4j", "llama", "springai", "mlflow", "s3", "managed", "cli",
+            "api", "core", "gepa", "fewshot", "langchain4j", "llama", "springai", "mlflow", "s3", "report", "managed", "cli",
             "junit", "examples", "benchmarks");
 
     private Modules() {
@@ -57,7 +57,7 @@ final class Modules {
             @Override
             public SliceIdentifier getIdentifierOf(JavaClass c) {
                 String m = of(c);
-                return List.of("gepa", "fewshot", "langchain4j", "llama", "springai", "mlflow", "s3").contains(m)
+                return List.of("gepa", "fewshot", "langchain4j", "llama", "springai", "mlflow", "s3", "report").contains(m)
                         ? SliceIdentifier.of(m)
                         : SliceIdentifier.ignore();
             }

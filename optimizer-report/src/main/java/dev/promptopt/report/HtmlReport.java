@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A self-contained HTML page about one optimization run: the scores before and after, the score of every
@@ -47,9 +48,9 @@ public final class HtmlReport {
 
     private final OptimizationResult result;
     private final String title;
-    private final Timeline timeline;
+    private final @Nullable Timeline timeline;
 
-    private HtmlReport(OptimizationResult result, String title, Timeline timeline) {
+    private HtmlReport(OptimizationResult result, String title, @Nullable Timeline timeline) {
         this.result = result;
         this.title = title;
         this.timeline = timeline;

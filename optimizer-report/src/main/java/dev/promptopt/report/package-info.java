@@ -8,4 +8,7 @@
  * HtmlReport.of(result).writeTo(runDirectory.resolve(result.runId()));   // runs/<id>/report.html
  * }</pre>
  */
+@NullMarked
 package dev.promptopt.report;
+
+import org.jspecify.annotations.NullMarked;
