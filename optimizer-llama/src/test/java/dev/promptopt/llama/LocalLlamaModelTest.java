@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * End to end with the real SmolLM2-135M-Instruct GGUF (fetched by scripts/fetch-local-model.sh). Runs the
- * {@link LanguageModelContract}; a local model file cannot be made to fail on purpose, so the failure cases
- * of the contract are skipped and the model's own errors are tested below.
+ * {@link LanguageModelContract}; a local model has no transient failures, so the contract's retriable case is
+ * skipped, and its permanent case is a closed model. The model's own errors are tested below.
  */
 class LocalLlamaModelTest extends LanguageModelContract {
     private static LocalLlamaModel model;
@@ -35,6 +35,21 @@ class LocalLlamaModelTest extends LanguageModelContract {
     @Override
     protected LanguageModel answering(int calls) {
         return model;
+    }
+
+    /**
+     * A local model has no transient failures, so only the permanent case runs: a model used after
+     * {@link LocalLlamaModel#close()} fails on every call.
+     */
+    @Override
+    protected LanguageModel failing(Failure failure) {
+        if (failure == Failure.RETRIABLE) {
+            return super.failing(failure);
+        }
+        LocalLlamaModel closed = LocalLlamaModel.builder().modelPath(LocalModelFiles.defaultModelPath())
+                .name("local:/smollm2-135m-closed").maxTokens(8).threads(1).build();
+        closed.close();
+        return closed;
     }
 
     @Override
