@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Parallel GEPA proposals (k = 1, 2, 4, 8) under fixed and lognormal latency, with and without 20 % injected
-# faults (429 / 500 / 504), against one local OpenAI-compatible server, with the reference gepa 0.1.4 side by
-# side. Prints a Markdown table and writes it, with the raw numbers, to benchmarks/target/parallel.md.
+# Parallel GEPA proposals (k = 1, 2, 4, 8; k = 4 with speculativeEvaluations 0; k = 1 and 4 with hedging at the
+# 90th percentile) under fixed and lognormal latency, with and without 20 % injected faults (429 / 500 / 504),
+# against one local OpenAI-compatible server, with the reference gepa 0.1.4 side by side. Prints Markdown tables
+# (means, and ratios to k = 1 and to the fault-free run) and writes them, with the raw numbers, to
+# benchmarks/target/parallel.md.
 #   scripts/bench-parallel.sh
-#   BENCH_KS=1,4 BENCH_SEEDS=0,1 BENCH_CONDITIONS=fixed:0 BENCH_REFERENCE=false scripts/bench-parallel.sh
+#   BENCH_KS=1,4,4s0,4h0.9 BENCH_SEEDS=0,1 BENCH_CONDITIONS=fixed:0 BENCH_REFERENCE=false scripts/bench-parallel.sh
 # Needs what scripts/bench-reference.sh needs (the reference is installed into the same cached venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,12 +15,12 @@ source scripts/bench-setup.sh
 exec python3 benchmarks/python/bench_parallel.py \
   --java-cp "$java_cp" \
   --venv-python "$venv/bin/python" \
-  --ks "${BENCH_KS:-1,2,4,8}" \
+  --ks "${BENCH_KS:-1,2,4,8,4s0,1h0.9,4h0.9}" \
   --seeds "${BENCH_SEEDS:-0,1,2,3,4}" \
   --budget "${BENCH_BUDGET:-400}" \
   --concurrency "${BENCH_CONCURRENCY:-16}" \
-  --conditions "${BENCH_CONDITIONS:-fixed:0,lognormal:0,lognormal:0.2}" \
+  --conditions "${BENCH_CONDITIONS:-fixed:0,lognormal:0,fixed:0.2,lognormal:0.2}" \
   --reflector-one-in "${BENCH_REFLECTOR_ONE_IN:-3}" \
   --reference "${BENCH_REFERENCE:-true}" \
-  --reference-conditions "${BENCH_REFERENCE_CONDITIONS:-fixed:0}" \
+  --reference-conditions "${BENCH_REFERENCE_CONDITIONS:-fixed:0,lognormal:0.2}" \
   --out benchmarks/target/parallel.md

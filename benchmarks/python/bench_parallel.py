@@ -10,6 +10,7 @@ distribution, fault rate, the seed of its draws). Raw results go to the report a
 """
 import argparse
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -24,6 +25,30 @@ def load():
             return f.read().split()[:3]
     except OSError:
         return ["?"] * 3
+
+
+def variant(text):
+    """One of --ks: "4" (k = 4), "4s0" (k = 4 with speculativeEvaluations 0), "1h0.9" (k = 1, hedging at the 90th
+    percentile), or both suffixes, as "4s1h0.9"."""
+    m = re.fullmatch(r"(\d+)(?:s(\d+))?(?:h(0\.\d+))?", text.strip())
+    if not m:
+        raise SystemExit("--ks: '%s' is not k[s<speculativeEvaluations>][h<hedging percentile>], e.g. 4, 4s0, 1h0.9"
+                         % text)
+    k, spec, hedge = int(m.group(1)), m.group(2), m.group(3)
+    props = ["-Dbench.parallelProposals=%d" % k]
+    label = "k=%d" % k
+    if spec is not None:
+        props.append("-Dbench.speculativeEvaluations=%s" % spec)
+        label += " spec %s" % spec
+    if hedge is not None:
+        props.append("-Dbench.hedging=%s" % hedge)
+        label += " hedged p%g" % (float(hedge) * 100)
+    return {"label": label, "k": k, "props": props}
+
+
+def mean(values):
+    values = [v for v in values if v == v]
+    return statistics.mean(values) if values else float("nan")
 
 
 def ms(values):
@@ -53,7 +78,7 @@ def main():
                          "run take minutes)")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
-    ks = [int(k) for k in a.ks.split(",")]
+    ks = [variant(k) for k in a.ks.split(",")]
     seeds = [int(s) for s in a.seeds.split(",")]
     conditions = [(c.split(":")[0], float(c.split(":")[1])) for c in a.conditions.split(",")]
     ref_conditions = [(c.split(":")[0], float(c.split(":")[1])) for c in a.reference_conditions.split(",") if c]
@@ -69,10 +94,10 @@ def main():
                 for seed in seeds:
                     cfg = {"latency_dist": dist, "fault_rate": faults, "reflector_one_in": a.reflector_one_in,
                            "seed": seed}
-                    contenders = [("k=%d" % k, ["java", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dbench.parallelProposals=%d" % k,
-                                                "-Dbench.backoffMs=%d" % a.backoff_ms, "-cp", a.java_cp,
-                                                "dev.promptopt.benchmarks.ReferenceBench", DATA, str(a.budget),
-                                                str(a.concurrency)], "java") for k in ks]
+                    contenders = [(v["label"], ["java", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
+                                   + v["props"] + ["-Dbench.backoffMs=%d" % a.backoff_ms, "-cp", a.java_cp,
+                                                   "dev.promptopt.benchmarks.ReferenceBench", DATA, str(a.budget),
+                                                   str(a.concurrency)], "java") for v in ks]
                     if a.reference == "true" and (dist, faults) in ref_conditions:
                         contenders.append(("reference 0.1.4", [a.venv_python, os.path.join(HERE, "run_reference.py"),
                                                                DATA, str(a.budget)], "python"))
@@ -112,7 +137,7 @@ def main():
     w("| latency | faults | run | wall to best (s) | wall (s) | metric calls | reflection calls | best validation score "
       "| faults injected | failed runs |")
     w("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
-    labels = ["k=%d" % k for k in ks] + (["reference 0.1.4"] if a.reference == "true" else [])
+    labels = [v["label"] for v in ks] + (["reference 0.1.4"] if a.reference == "true" else [])
     for dist, faults in conditions:
         for label in labels:
             rs = [r for r in runs if r["label"] == label and r["dist"] == dist and r["faults"] == faults]
@@ -123,6 +148,30 @@ def main():
                 ms([r["final_score"] for r in ok]),
                 ms([r["server"]["task"]["faults"] + r["server"]["reflection"]["faults"] for r in ok]),
                 len(rs) - len(ok)))
+    w("")
+    w("Ratios of the means to k=1 in the same condition (wall to best; metric calls; best score), and of each run's "
+      "wall to best under faults to the same run without faults:")
+    w("")
+    w("| latency | faults | run | wall to best / k=1 | metric calls / k=1 | best score / k=1 | wall to best / fault-free |")
+    w("|---|---:|---|---:|---:|---:|---:|")
+
+    def means(label, dist, faults, key):
+        ok = [r for r in runs if r["label"] == label and r["dist"] == dist and r["faults"] == faults
+              and not r.get("failed")]
+        return mean([key(r) for r in ok])
+
+    for dist, faults in conditions:
+        for label in labels:
+            base = lambda key: means("k=1", dist, faults, key)
+            own = lambda key: means(label, dist, faults, key)
+            clean = means(label, dist, 0.0, lambda r: r["wall_to_best_s"]) if faults else float("nan")
+            fx = lambda v: "%.2fx" % v if v == v else "-"
+            w("| %s | %d%% | %s | %s | %s | %s | %s |" % (
+                dist, round(faults * 100), label,
+                fx(own(lambda r: r["wall_to_best_s"]) / base(lambda r: r["wall_to_best_s"])),
+                fx(own(lambda r: r["metric_calls"]) / base(lambda r: r["metric_calls"])),
+                fx(own(lambda r: r["final_score"]) / base(lambda r: r["final_score"])),
+                fx(own(lambda r: r["wall_to_best_s"]) / clean) if faults else "-"))
     w("")
     w("wall to best: from the start of the optimization call to the moment the best candidate was validated and "
       "accepted (ours: the CandidateAccepted event; reference: its 'Found a better program' log line). metric calls: "

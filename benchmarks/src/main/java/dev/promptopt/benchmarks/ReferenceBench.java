@@ -39,12 +39,34 @@ import java.util.Map;
  *
  * <p>{@code stopWhenPerfect} (default true, our default) set to false makes the run spend its whole budget, as
  * the reference does. System properties for {@code scripts/bench-parallel.sh}: {@code bench.parallelProposals}
- * (default 1) and {@code bench.backoffMs} (the first retry's wait; default: the retry policy's defaults).
+ * (default 1), {@code bench.speculativeEvaluations} (default: GEPA's), {@code bench.backoffMs} (the first retry's wait; default: the retry policy's defaults) and
+ * {@code bench.events} (a file to write the run's events to, one short line each with its time since the start).
  */
 public final class ReferenceBench {
     static final String SEED_INSTRUCTION = "Answer with the word from the input, transformed as the rules say.";
 
     private ReferenceBench() {
+    }
+
+    /** An event in one short line, for the timeline {@code -Dbench.events=<file>} writes. */
+    static String brief(OptimizationEvent event) {
+        if (event instanceof OptimizationEvent.IterationStarted e) {
+            return "started " + e.iteration();
+        }
+        if (event instanceof OptimizationEvent.CandidateProposed e) {
+            return "proposed " + e.iteration() + " from " + e.parents();
+        }
+        if (event instanceof OptimizationEvent.CandidateEvaluated e) {
+            return "evaluated " + e.iteration() + " " + e.phase() + " " + e.examples() + " examples, score "
+                    + e.score() + ", metric calls " + e.metricCallsUsed();
+        }
+        if (event instanceof OptimizationEvent.CandidateAccepted e) {
+            return "accepted " + e.iteration() + " as candidate " + e.candidateIndex() + ", score " + e.score();
+        }
+        if (event instanceof OptimizationEvent.CandidateRejected e) {
+            return "rejected " + e.iteration() + ": " + e.reason().substring(0, Math.min(60, e.reason().length()));
+        }
+        return event.getClass().getSimpleName();
     }
 
     public static void main(String[] args) throws Exception {
@@ -62,7 +84,10 @@ public final class ReferenceBench {
         Dataset train = Dataset.fromJsonl(data.resolve("train.jsonl"));
         Dataset validation = Dataset.fromJsonl(data.resolve("val.jsonl"));
         int parallel = Integer.getInteger("bench.parallelProposals", 1);
+        int speculative = Integer.getInteger("bench.speculativeEvaluations",
+                dev.promptopt.gepa.GepaOptions.DEFAULT_SPECULATIVE_EVALUATIONS);
         String backoff = System.getProperty("bench.backoffMs");
+        String hedging = System.getProperty("bench.hedging");
         LanguageModel target;
         LanguageModel reflector;
         if (backoff == null) {
@@ -96,10 +121,12 @@ public final class ReferenceBench {
 
         Path runs = Files.createTempDirectory("bench-reference-runs");
         Map<Integer, Double> acceptedAt = new ConcurrentHashMap<>();
+        String eventsFile = System.getProperty("bench.events");
+        List<String> events = eventsFile == null ? null : java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         long[] start = new long[1];
         long t0 = System.nanoTime();
         start[0] = t0;
-        OptimizationResult result = PromptOptimizer.builder()
+        PromptOptimizer.Builder builder = PromptOptimizer.builder()
                 .registry(registry)
                 .prompts(base.uri())
                 .predictFn(predict)
@@ -108,17 +135,28 @@ public final class ReferenceBench {
                 .validationData(validation)
                 .scorers(exact)
                 .optimizer(new Gepa(Gepa.options().reflectionModel(reflector).maxMetricCalls(budget)
-                        .stopWhenPerfect(stopWhenPerfect).parallelProposals(parallel)))
+                        .stopWhenPerfect(stopWhenPerfect).parallelProposals(parallel)
+                        .speculativeEvaluations(speculative)))
                 .listener(event -> {
+                    if (events != null) {
+                        events.add(String.format(java.util.Locale.ROOT, "%.3f %s",
+                                (System.nanoTime() - start[0]) / 1e9, brief(event)));
+                    }
                     if (event instanceof OptimizationEvent.CandidateAccepted a) {
                         acceptedAt.put(a.candidateIndex(), (System.nanoTime() - start[0]) / 1e9);
                     }
                 })
                 .maxConcurrency(concurrency)
                 .randomSeed(seed)
-                .runDirectory(runs)
-                .run();
+                .runDirectory(runs);
+        if (hedging != null) {
+            builder.hedging(dev.promptopt.core.Hedging.atPercentile(Double.parseDouble(hedging)));
+        }
+        OptimizationResult result = builder.run();
         double wall = (System.nanoTime() - t0) / 1e9;
+        if (events != null) {
+            Files.write(Path.of(eventsFile), events);
+        }
 
         CandidateRecord best = result.candidates().stream()
                 .filter(c -> c.index() == result.bestCandidate()).findFirst().orElseThrow();
@@ -126,6 +164,9 @@ public final class ReferenceBench {
         r.put("implementation", "ours");
         r.put("max_concurrency", concurrency);
         r.put("parallel_proposals", parallel);
+        r.put("speculative_evaluations", speculative);
+        r.put("hedging_percentile", hedging == null ? null : Double.parseDouble(hedging));
+        r.put("hedged_calls", result.stats().hedgedCalls());
         r.put("wall_to_best_s", acceptedAt.getOrDefault(result.bestCandidate(), Double.NaN));
         r.put("stop_when_perfect", stopWhenPerfect);
         r.put("wall_s", wall);
@@ -139,6 +180,8 @@ public final class ReferenceBench {
         GepaStats stats = result.optimizerStats(GepaStats.class).orElseThrow();
         r.put("iterations", stats.iterations());
         r.put("full_validations", stats.fullValidations());
+        r.put("proposals_dropped", stats.proposalsDropped());
+        r.put("wall_to_seed_validated_s", acceptedAt.getOrDefault(0, Double.NaN));
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         json.writeValue(out.toFile(), r);
         System.out.println(json.writeValueAsString(r));

@@ -16,7 +16,8 @@ import java.util.function.BiFunction;
  *
  * <pre>{@code
  * "optimizer": "gepa",
- * "optimizerOptions": {"reflectionMinibatchSize": "3", "candidateSelection": "pareto", "merge": "true"}
+ * "optimizerOptions": {"reflectionMinibatchSize": "3", "candidateSelection": "pareto", "merge": "true",
+ *                      "parallelProposals": "4", "frontier": "hybrid", "objectives": "prompt-tokens"}
  * }</pre>
  */
 public final class GepaOptimizerFactory implements OptimizerFactory {
@@ -34,7 +35,11 @@ public final class GepaOptimizerFactory implements OptimizerFactory {
             Map.entry("scoreThreshold", (o, v) -> o.scoreThreshold(Double.parseDouble(v))),
             Map.entry("merge", (o, v) -> o.merge(bool(v))),
             Map.entry("maxMerges", (o, v) -> o.maxMerges(Integer.parseInt(v))),
-            Map.entry("reflectionTemplate", GepaOptions::reflectionTemplate));
+            Map.entry("reflectionTemplate", GepaOptions::reflectionTemplate),
+            Map.entry("parallelProposals", (o, v) -> o.parallelProposals(Integer.parseInt(v))),
+            Map.entry("speculativeEvaluations", (o, v) -> o.speculativeEvaluations(Integer.parseInt(v))),
+            Map.entry("frontier", (o, v) -> o.frontier(enumValue(GepaOptions.Frontier.class, v))),
+            Map.entry("objectives", (o, v) -> o.objectives(objectives(v))));
 
     @Override
     public String name() {
@@ -79,6 +84,17 @@ public final class GepaOptimizerFactory implements OptimizerFactory {
             }
         }
         return o;
+    }
+
+    /** A comma-separated list of objectives, as "prompt-tokens, cost-per-example"; empty for none. */
+    private static GepaOptions.Objective[] objectives(String v) {
+        List<GepaOptions.Objective> out = new ArrayList<>();
+        for (String part : v.split(",")) {
+            if (!part.isBlank()) {
+                out.add(enumValue(GepaOptions.Objective.class, part));
+            }
+        }
+        return out.toArray(new GepaOptions.Objective[0]);
     }
 
     private static boolean bool(String v) {

@@ -115,6 +115,7 @@ public final class GepaOptions {
     private final int maxMerges;
     private final String reflectionTemplate;
     private final int parallelProposals;
+    private final int speculativeEvaluations;
     private final Executor proposalExecutor;
     private final Frontier frontier;
     private final EnumSet<Objective> objectives;
@@ -144,6 +145,7 @@ public final class GepaOptions {
         maxMerges = d.maxMerges;
         reflectionTemplate = d.reflectionTemplate;
         parallelProposals = d.parallelProposals;
+        speculativeEvaluations = d.speculativeEvaluations;
         proposalExecutor = d.proposalExecutor;
         frontier = d.frontier;
         objectives = d.objectives.clone();
@@ -178,6 +180,7 @@ public final class GepaOptions {
         int maxMerges = 5;
         String reflectionTemplate;
         int parallelProposals = 1;
+        int speculativeEvaluations = DEFAULT_SPECULATIVE_EVALUATIONS;
         Executor proposalExecutor;
         Frontier frontier = Frontier.INSTANCE;
         EnumSet<Objective> objectives = EnumSet.noneOf(Objective.class);
@@ -206,6 +209,7 @@ public final class GepaOptions {
             maxMerges = o.maxMerges;
             reflectionTemplate = o.reflectionTemplate;
             parallelProposals = o.parallelProposals;
+            speculativeEvaluations = o.speculativeEvaluations;
             proposalExecutor = o.proposalExecutor;
             frontier = o.frontier;
             objectives = o.objectives.clone();
@@ -367,9 +371,6 @@ public final class GepaOptions {
         return with(d -> d.reflectionTemplate = template);
     }
 
-    // ---- getters ----
-
-    /** The model given as an object, if any (a URI is resolved by {@link Gepa}). */
     /**
      * Up to {@code k} proposals (reflective or merge) in flight at once, each from a parent drawn from the
      * front as it stood when the proposal started, with its own minibatch; all share the run's concurrency
@@ -383,6 +384,26 @@ public final class GepaOptions {
         }
         return with(d -> d.parallelProposals = k);
     }
+
+    /**
+     * With {@link #parallelProposals(int) parallel proposals}: how many proposals may evaluate their child on its
+     * minibatch while an earlier proposal is still open, that is, could still add a candidate and so make their
+     * parent leave the front (they are then dropped, and those metric calls are spent for nothing). {@code 0}:
+     * a child is evaluated only once every earlier proposal is decided, which spends the fewest metric calls and
+     * waits the most; {@code k - 1} or more: nothing waits. Parent minibatches and reflections never wait for
+     * this; every proposal also waits while an earlier one has won its minibatch and is being validated. Waiting
+     * changes when calls are made, never what a proposal decides. Default {@value #DEFAULT_SPECULATIVE_EVALUATIONS},
+     * chosen by measurement (see the README's benchmark of parallel proposals).
+     */
+    public GepaOptions speculativeEvaluations(int n) {
+        if (n < 0 || n > 63) {
+            throw new IllegalArgumentException("speculativeEvaluations must be between 0 and 63, found " + n);
+        }
+        return with(d -> d.speculativeEvaluations = n);
+    }
+
+    /** The default of {@link #speculativeEvaluations(int)}. */
+    public static final int DEFAULT_SPECULATIVE_EVALUATIONS = 63;
 
     /**
      * Where proposals run when {@link #parallelProposals(int)} is above 1 (one task per proposal; a task
@@ -410,6 +431,10 @@ public final class GepaOptions {
 
     public int parallelProposals() {
         return parallelProposals;
+    }
+
+    public int speculativeEvaluations() {
+        return speculativeEvaluations;
     }
 
     public Optional<Executor> proposalExecutor() {
@@ -546,6 +571,7 @@ public final class GepaOptions {
         m.put("customReflectionTemplate", reflectionTemplate != null);
         if (parallelProposals != 1) {
             m.put("parallelProposals", parallelProposals);
+            m.put("speculativeEvaluations", speculativeEvaluations);
         }
         if (frontier != Frontier.INSTANCE) {
             m.put("frontier", frontier.name().toLowerCase(Locale.ROOT));

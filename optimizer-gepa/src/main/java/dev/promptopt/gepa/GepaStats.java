@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * @param skippedPerfectMinibatches iterations skipped because the minibatch was already perfect
  * @param mergesAttempted           merge proposals tried
  * @param mergesAccepted            merge proposals kept
- * @param proposalsDropped          parallel proposals dropped because an earlier one in the round stopped the run
+ * @param proposalsDropped          parallel proposals dropped as stale: an earlier proposal, folded first, moved their parent off the front
  *                                  (0 without parallel proposals)
  * @param metricCalls               metric calls spent by the run when GEPA returned
  * @param unvalidatedCandidates     proposals accepted on their minibatch that the budget left unvalidated

@@ -24,6 +24,22 @@ class GepaOptimizerFactoryTest {
     }
 
     @Test
+    void mapsParallelProposalsFrontsAndObjectives() {
+        var gepa = (Gepa) new GepaOptimizerFactory().create(new OptimizerFactory.Spec("p",
+                Map.of("parallelProposals", "4", "speculativeEvaluations", "0", "frontier", "hybrid",
+                        "objectives", "prompt-tokens, cost-per-example"), null, 1));
+        assertThat(gepa.configuration().parallelProposals()).isEqualTo(4);
+        assertThat(gepa.configuration().speculativeEvaluations()).isZero();
+        assertThat(gepa.configuration().frontier()).isEqualTo(GepaOptions.Frontier.HYBRID);
+        assertThat(gepa.configuration().objectives()).containsExactlyInAnyOrder(
+                GepaOptions.Objective.PROMPT_TOKENS, GepaOptions.Objective.COST_PER_EXAMPLE);
+        assertThat(new GepaOptimizerFactory().validate(Map.of("objectives", "prompt-tokens,speed"), true).get(0))
+                .contains("'speed' is not one of [prompt-tokens, cost-per-example]");
+        assertThat(new GepaOptimizerFactory().validate(Map.of("parallelProposals", "0"), true).get(0))
+                .contains("parallelProposals must be between 1 and 64, found 0");
+    }
+
+    @Test
     void reportsUnknownAndBadOptionsAndAMissingReflectionModel() {
         List<String> problems = new GepaOptimizerFactory().validate(Map.of("minibatch", "3"), false);
         assertThat(problems).hasSize(2);

@@ -196,6 +196,65 @@ class GepaParallelTest {
         assertThat(Gepa.options().describe()).doesNotContainKey("parallelProposals");
     }
 
+    @Test
+    void withNoSpeculativeEvaluationAProposalDroppedAsStaleNeverEvaluatedItsChildAndTheRunIsTheSame() {
+        Setup first = new Setup();
+        OptimizerOutcome expected = run(first, 4, OrderedExecutor.Order.FIFO, 0);
+        // Without the limit some proposal dropped as stale had already evaluated its child: the limit has work to do.
+        List<OptimizationEvent> lifo = new ArrayList<>();
+        Setup unlimited = new Setup();
+        try (OrderedExecutor ex = new OrderedExecutor(OrderedExecutor.Order.LIFO, 0)) {
+            unlimited.ctx.optimize(new Gepa(Gepa.options().merge(true).reflectionModel(unlimited.reflector)
+                    .parallelProposals(4).speculativeEvaluations(3).proposalExecutor(ex)));
+        }
+        lifo.addAll(unlimited.ctx.events);
+        assertThat(staleWithChildEvaluated(lifo)).as("stale proposals that evaluated their child, no limit").isPositive();
+
+        List<OptimizerOutcome> limited = new ArrayList<>();
+        List<Setup> setups = new ArrayList<>();
+        for (OrderedExecutor.Order order : OrderedExecutor.Order.values()) {
+            for (long orderSeed = 0; orderSeed < (order == OrderedExecutor.Order.RANDOM ? 4 : 1); orderSeed++) {
+                Setup s = new Setup();
+                try (OrderedExecutor ex = new OrderedExecutor(order, orderSeed)) {
+                    // one thread runs every proposal's task: a proposal waiting for its turn must not hold it
+                    limited.add(s.ctx.optimize(new Gepa(Gepa.options().merge(true).reflectionModel(s.reflector)
+                            .parallelProposals(4).speculativeEvaluations(0).proposalExecutor(ex))));
+                }
+                setups.add(s);
+            }
+        }
+        for (int i = 0; i < limited.size(); i++) {
+            OptimizerOutcome o = limited.get(i);
+            assertThat(Kept.of(o)).isEqualTo(Kept.of(expected));
+            assertThat(o.stopReason()).isEqualTo(expected.stopReason());
+            assertThat(staleWithChildEvaluated(setups.get(i).ctx.events)).as("run " + i).isZero();
+            assertThat(o.stats(GepaStats.class).orElseThrow().proposalsDropped()).as("run " + i).isPositive();
+        }
+    }
+
+    @Test
+    void speculativeEvaluationsOutsideZeroToSixtyThreeFailNamingTheValue() {
+        assertThatThrownBy(() -> Gepa.options().speculativeEvaluations(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("speculativeEvaluations").hasMessageContaining("found -1");
+        assertThatThrownBy(() -> Gepa.options().speculativeEvaluations(64)).hasMessageContaining("found 64");
+        assertThat(Gepa.options().parallelProposals(4).speculativeEvaluations(1).describe())
+                .containsEntry("speculativeEvaluations", 1);
+    }
+
+    /** Proposals rejected as stale after both their minibatch evaluations (the parent's and the child's). */
+    private static long staleWithChildEvaluated(List<OptimizationEvent> events) {
+        Map<Integer, Integer> minibatches = new java.util.HashMap<>();
+        Set<Integer> stale = new HashSet<>();
+        for (OptimizationEvent e : events) {
+            if (e instanceof OptimizationEvent.CandidateEvaluated c && c.phase().equals("minibatch")) {
+                minibatches.merge(c.iteration(), 1, Integer::sum);
+            } else if (e instanceof OptimizationEvent.CandidateRejected r && r.reason().startsWith("stale")) {
+                stale.add(r.iteration());
+            }
+        }
+        return stale.stream().filter(i -> minibatches.getOrDefault(i, 0) >= 2).count();
+    }
+
     private static boolean proposalsOverlapped(List<OptimizationEvent> events) {
         Set<Integer> open = new HashSet<>();
         boolean overlapped = false;

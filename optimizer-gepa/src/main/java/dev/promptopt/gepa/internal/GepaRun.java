@@ -83,6 +83,12 @@ public final class GepaRun {
     private final Map<Integer, CompletableFuture<Void>> tasks = new ConcurrentHashMap<>();
     /** Set when the run ends while proposals are still running: they stop at their next step. */
     private volatile boolean abandon;
+    /** A parked proposal's completion, and whether it waits to evaluate its child (or to spend any call). */
+    private record Parking(CompletableFuture<Void> done, boolean childMinibatch) {
+    }
+
+    /** Parked proposals, waiting for their turn; under the lock. */
+    private final Map<GepaState.Pending, Parking> parked = new LinkedHashMap<>();
     /** Proposals dropped as stale while in flight: they stop at their next step. */
     private final java.util.Set<Integer> dropped = ConcurrentHashMap.newKeySet();
     /** The first failure of a proposal that is not a stop: the run ends with it. */
@@ -105,6 +111,13 @@ public final class GepaRun {
         ctx.validationData().forEach(e -> valById.put(e.id(), e));
         this.template = options.reflectionTemplate().orElse(Reflection.DEFAULT_TEMPLATE);
         this.parallel = options.parallelProposals();
+    }
+
+    /** Thrown inside a proposal's task when it must wait for its turn: the task returns and is run again later. */
+    private static final class Parked extends RuntimeException {
+        Parked() {
+            super("proposal parked", null, false, false);
+        }
     }
 
     /** Thrown inside a proposal's task when the run no longer wants it. */
@@ -168,19 +181,19 @@ public final class GepaRun {
                 RuntimeException failure = await(head);
                 if (failure instanceof OptimizationStoppedException e) {
                     stop = e.reason();
-                    abandon = true;
+                    abandonAll();
                     awaitAll();
                     if (parallel > 1) {
                         synchronized (lock) { // keep what the other proposals finished before they stopped
                             abandon = false;
                             checkpoint("stopped");
-                            abandon = true;
+                            abandonAll();
                         }
                     }
                     break;
                 }
                 if (failure != null) {
-                    abandon = true;
+                    abandonAll();
                     awaitAll();
                     synchronized (lock) {
                         if (fatal instanceof Error err) {
@@ -197,7 +210,7 @@ public final class GepaRun {
             stop = e.reason();
         } finally {
             if (!tasks.isEmpty()) { // proposals dropped as stale may still be returning
-                abandon = true;
+                abandonAll();
                 awaitAll();
             }
             if (ownExecutor != null) {
@@ -265,21 +278,36 @@ public final class GepaRun {
             executor = options.proposalExecutor()
                     .orElseGet(() -> ownExecutor = TaskExecutors.unbounded("promptopt-gepa-proposal"));
         }
-        tasks.put(p.iteration, CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        tasks.put(p.iteration, done);
+        submit(p, done);
+    }
+
+    /**
+     * Runs a proposal's next steps as one task. A proposal that must wait for its turn ({@link #awaitTurn}) is
+     * parked: its task returns, keeping no thread, and {@link #releaseParked()} hands it to the executor again
+     * (so an executor with fewer threads than proposals cannot deadlock). {@code done} completes only when the
+     * proposal ends.
+     */
+    private void submit(GepaState.Pending p, CompletableFuture<Void> done) {
+        executor.execute(() -> {
             try {
                 advance(p);
+                done.complete(null);
+            } catch (Parked parked) {
+                // handed to the executor again once its turn comes
             } catch (Abandoned | OptimizationStoppedException e) {
-                throw e;
+                done.completeExceptionally(e);
             } catch (RuntimeException | Error e) {
                 synchronized (lock) {
                     if (fatal == null) {
                         fatal = e;
                     }
                 }
-                abandon = true;
-                throw e;
+                abandonAll();
+                done.completeExceptionally(e);
             }
-        }, executor));
+        });
     }
 
     /** Waits for a proposal to reach its end; returns what stopped it, or null when it is ready to fold. */
@@ -317,7 +345,7 @@ public final class GepaRun {
 
     /** The run is complete: proposals still running are dropped, once they have returned. */
     private void dropInFlight() {
-        abandon = true;
+        abandonAll();
         awaitAll();
         synchronized (lock) {
             if (!state.inFlight.isEmpty()) {
@@ -333,6 +361,76 @@ public final class GepaRun {
         if (abandon || dropped.contains(p.iteration)) {
             throw new Abandoned();
         }
+    }
+
+    /** Gives up every proposal in flight: they stop at their next step, waiting ones at once. */
+    private void abandonAll() {
+        abandon = true;
+        synchronized (lock) {
+            releaseParked();
+        }
+    }
+
+    /**
+     * Holds a proposal before it spends a call while an earlier proposal has won its minibatch and waits to be
+     * folded: that fold adds a candidate and will often drop this proposal as stale, and k = 1 would not have
+     * started it yet. Then, before its child's minibatch, holds it while more than
+     * {@link GepaOptions#speculativeEvaluations()} earlier proposals could still add a candidate. Waiting changes
+     * when calls are made, never what a proposal decides.
+     */
+    private void awaitTurn(GepaState.Pending p, boolean childMinibatch) {
+        if (parallel == 1) {
+            return;
+        }
+        synchronized (lock) {
+            checkAbandoned(p);
+            if (mustWait(p, childMinibatch)) {
+                CompletableFuture<Void> done = tasks.get(p.iteration);
+                if (done == null) { // run on the run's own thread (the head never waits): cannot park
+                    throw new IllegalStateException("proposal " + p.iteration + " must wait but has no task");
+                }
+                parked.put(p, new Parking(done, childMinibatch));
+                throw new Parked();
+            }
+        }
+    }
+
+    /**
+     * Hands every parked proposal whose turn has come (or that the run gave up or dropped) back to the executor.
+     * Called under the lock after every change that can end a wait.
+     */
+    private void releaseParked() {
+        if (parked.isEmpty()) {
+            return;
+        }
+        List<Map.Entry<GepaState.Pending, Parking>> ready = new ArrayList<>();
+        for (Map.Entry<GepaState.Pending, Parking> e : parked.entrySet()) {
+            GepaState.Pending q = e.getKey();
+            if (abandon || dropped.contains(q.iteration) || !mustWait(q, e.getValue().childMinibatch())) {
+                ready.add(e);
+            }
+        }
+        for (Map.Entry<GepaState.Pending, Parking> e : ready) {
+            parked.remove(e.getKey());
+            submit(e.getKey(), e.getValue().done());
+        }
+    }
+
+    /** Holds the lock. */
+    private boolean mustWait(GepaState.Pending p, boolean childMinibatch) {
+        int open = 0;
+        for (GepaState.Pending q : state.inFlight) {
+            if (q.iteration >= p.iteration) {
+                continue;
+            }
+            if (q.won) {
+                return true;
+            }
+            if (q.rejected == null && !q.skipped) {
+                open++;
+            }
+        }
+        return childMinibatch && open > options.speculativeEvaluations();
     }
 
     /**
@@ -396,7 +494,7 @@ public final class GepaRun {
             parent = state.candidates.get(p.parent);
         }
         if (p.parentScores == null) {
-            checkAbandoned(p);
+            awaitTurn(p, false);
             EvaluationBatch batch = ctx.evaluator().evaluate(parent.toPromptSet(), examples(p.minibatchIds, trainById));
             emitEvaluated(p.iteration, "minibatch", batch);
             synchronized (lock) {
@@ -429,7 +527,7 @@ public final class GepaRun {
         if (p.child == null && p.rejected == null) {
             for (String component : p.components) {
                 if (!p.reflectionOutputs.containsKey(component)) {
-                    checkAbandoned(p);
+                    awaitTurn(p, false);
                     stopIfBudgetSpent(p.minibatchIds.size());
                     String output = reflect(p, parent.toPromptSet().get(component), p.reflectionExamples);
                     if (output == null) {
@@ -455,7 +553,7 @@ public final class GepaRun {
         }
         PromptSet child = GepaState.toPromptSet(p.child);
         if (p.childScores == null) {
-            checkAbandoned(p);
+            awaitTurn(p, true);
             EvaluationBatch batch = ctx.evaluator().evaluate(child, examples(p.minibatchIds, trainById));
             emitEvaluated(p.iteration, "minibatch", batch);
             synchronized (lock) {
@@ -471,6 +569,7 @@ public final class GepaRun {
         if (common.isEmpty()) {
             synchronized (lock) {
                 reject(p, "evaluation_failed", "the child could not be scored on any example of its minibatch");
+                releaseParked();
             }
             return;
         }
@@ -483,8 +582,12 @@ public final class GepaRun {
                 p.rejectedBecause = String.format(Locale.ROOT, "minibatch score %.4g is not %s the parent's %.4g",
                         after, options.acceptance() == GepaOptions.Acceptance.STRICT_IMPROVEMENT ? "above" : "at least",
                         before);
+                releaseParked();
             }
             return;
+        }
+        synchronized (lock) {
+            p.won = true;
         }
         validate(p, child, List.of(p.parent), before, after);
     }
@@ -521,7 +624,7 @@ public final class GepaRun {
         if (p.validation != null) {
             return;
         }
-        checkAbandoned(p);
+        awaitTurn(p, false);
         EvaluationBatch full;
         try {
             full = ctx.evaluator().evaluate(candidate, ctx.validationData().examples());
@@ -591,7 +694,7 @@ public final class GepaRun {
     private void mergeSteps(GepaState.Pending p, GepaState.MergeStep m) {
         PromptSet merged = GepaState.toPromptSet(m.merged);
         if (m.mergedScores == null) {
-            checkAbandoned(p);
+            awaitTurn(p, false);
             synchronized (lock) {
                 ctx.emit(new OptimizationEvent.CandidateProposed(p.iteration, List.of(m.first, m.second), "merge", merged));
             }
@@ -607,6 +710,7 @@ public final class GepaRun {
                 double parentBest = Math.max(sumOn(state.candidates.get(m.first).validationScores, scored),
                         sumOn(state.candidates.get(m.second).validationScores, scored));
                 m.accepted = !scored.isEmpty() && mergedSum >= parentBest;
+                p.won = m.accepted;
                 if (!m.accepted) {
                     p.rejected = "merge_not_better";
                     p.rejectedBecause = String.format(Locale.ROOT,
@@ -888,6 +992,7 @@ public final class GepaRun {
 
     /** Saves the state. Holds the lock; skipped once the run has given up its proposals in flight. */
     private void checkpoint(String step) {
+        releaseParked(); // a proposal's progress may end another one's wait for its turn
         if (abandon) {
             return;
         }
@@ -895,7 +1000,7 @@ public final class GepaRun {
         try {
             ctx.checkpoint(state);
         } catch (RuntimeException | Error e) {
-            abandon = true; // nothing may be saved after a checkpoint that failed (or a process that died)
+            abandonAll(); // nothing may be saved after a checkpoint that failed (or a process that died)
             throw e;
         }
     }

@@ -179,6 +179,8 @@ public final class GepaState {
         public Validation validation;
         /** Metric calls this proposal's own batches spent (cache hits excluded). */
         public long metricCalls;
+        /** Set once the child (or merged candidate) won its minibatch (subsample) and goes to full validation. */
+        public boolean won;
         /** Set when the proposal ran to its end and waits to be folded into the pool. */
         public boolean done;
     }
