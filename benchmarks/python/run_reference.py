@@ -54,7 +54,8 @@ def main():
 
     reflection_lm = "openai/bench-reflector"
     if mode == "string" and int(os.environ.get("BENCH_LITELLM_RETRIES", "0")):
-        # faults are injected: the same models as the strings, with more retries than gepa's default 3
+        # faults are injected: the same models as the strings, with more retries than gepa's default 3; an LM
+        # instance is a callable, so DefaultAdapter sends its batches one request at a time (no litellm batch)
         from gepa.lm import LM
         n = int(os.environ["BENCH_LITELLM_RETRIES"])
         task_lm = LM("openai/bench-target", num_retries=n)

@@ -393,7 +393,9 @@ public final class GepaOptions {
      * waits the most; {@code k - 1} or more: nothing waits. Parent minibatches and reflections never wait for
      * this; every proposal also waits while an earlier one has won its minibatch and is being validated. Waiting
      * changes when calls are made, never what a proposal decides. Default {@value #DEFAULT_SPECULATIVE_EVALUATIONS},
-     * chosen by measurement (see the README's benchmark of parallel proposals).
+     * which with at most 64 proposals is no limit, chosen by measurement (the README's benchmark of parallel
+     * proposals): the fastest to the best candidate; there k = 4 spent 1.25 to 1.34 times the metric calls of
+     * k = 1 with no limit, 1.18 times with {@code 0}.
      */
     public GepaOptions speculativeEvaluations(int n) {
         if (n < 0 || n > 63) {
