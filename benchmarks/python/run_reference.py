@@ -53,12 +53,18 @@ def main():
         return EvaluationResult(score=score, feedback=text, objective_scores=None)
 
     reflection_lm = "openai/bench-reflector"
+    adapter = None
     if mode == "string" and int(os.environ.get("BENCH_LITELLM_RETRIES", "0")):
-        # faults are injected: the same models as the strings, with more retries than gepa's default 3; an LM
-        # instance is a callable, so DefaultAdapter sends its batches one request at a time (no litellm batch)
+        # Faults are injected: the same models as the strings, with more retries than gepa's default 3, and the
+        # task model still sent through litellm's batch of 10 workers. gepa.optimize builds its DefaultAdapter
+        # with LM(model) and its default retries, so the adapter is built here; 0.1.4 keeps that LM in
+        # DefaultAdapter._lm, replaced by one with the retries.
+        from gepa.adapters.default_adapter.default_adapter import DefaultAdapter
         from gepa.lm import LM
         n = int(os.environ["BENCH_LITELLM_RETRIES"])
-        task_lm = LM("openai/bench-target", num_retries=n)
+        adapter = DefaultAdapter(model="openai/bench-target", evaluator=evaluator)
+        adapter._lm = LM("openai/bench-target", num_retries=n)
+        task_lm = None
         reflection_lm = LM("openai/bench-reflector", num_retries=n)
     elif mode == "string":
         task_lm = "openai/bench-target"
@@ -74,7 +80,8 @@ def main():
         trainset=trainset,
         valset=valset,
         task_lm=task_lm,
-        evaluator=evaluator,
+        evaluator=None if adapter is not None else evaluator,
+        adapter=adapter,
         reflection_lm=reflection_lm,
         max_metric_calls=budget,
         seed=seed,
