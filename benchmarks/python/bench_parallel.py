@@ -126,8 +126,8 @@ def main():
     w = lines.append
     w("Task: the benchmark's rule task, hard variant (about one reflection in %d finds a rule; the others reword "
       "the instruction); budget %d metric calls; maxConcurrency %d; median latency %g ms; seeds %s; retries: first "
-      "wait %d ms, doubling, jitter 20%%; reference: gepa 0.1.4 with task_lm and reflection_lm gepa's "
-      "LM('openai/bench-...', num_retries=7), a callable, so its adapter sends one request at a time." % (a.reflector_one_in, a.budget, a.concurrency, a.latency_ms,
+      "wait %d ms, doubling, jitter 20%%; reference: gepa 0.1.4, its DefaultAdapter sending the task model's "
+      "batches through litellm's batch_completion (10 workers), task and reflection models with num_retries=7." % (a.reflector_one_in, a.budget, a.concurrency, a.latency_ms,
                                   ", ".join(map(str, seeds)), a.backoff_ms))
     w("%s; %d cores; load average before %s, after %s; the whole command took %.0f s."
       % (machine(), os.cpu_count() or 0, "/".join(load_before), "/".join(load()), elapsed))
