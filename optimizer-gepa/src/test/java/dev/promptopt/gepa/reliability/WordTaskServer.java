@@ -63,6 +63,7 @@ final class WordTaskServer implements AutoCloseable {
     private int repeated;
     private int resent;
     private int inFlight;
+    private boolean lastAnsweredReflection;
     private boolean frozen;
     private long generation;
     private volatile IntConsumer onRequest = n -> { };
@@ -162,6 +163,7 @@ final class WordTaskServer implements AutoCloseable {
             } else {
                 answeredTask++;
             }
+            lastAnsweredReflection = reflection;
         }
         ObjectNode resp = JSON.createObjectNode();
         resp.put("id", "chatcmpl-test");
@@ -243,10 +245,12 @@ final class WordTaskServer implements AutoCloseable {
 
     /**
      * Counters at one moment, consistent with each other. {@code repeated}: answers to a request answered before;
-     * {@code resent}: requests received before (answered or not), i.e. calls made again.
+     * {@code resent}: requests received before (answered or not), i.e. calls made again;
+     * {@code lastAnsweredReflection}: whether the last answer given was a reflection model's.
      */
     record Stats(int requests, int answeredTask, int answeredReflection, int repeated, int inFlight,
-                 Map<Fault, Integer> faults, List<String> reflectionPrompts, int distinctAnswered, int resent) {
+                 Map<Fault, Integer> faults, List<String> reflectionPrompts, int distinctAnswered, int resent,
+                 boolean lastAnsweredReflection) {
         int faultsInjected() {
             return faults.values().stream().mapToInt(Integer::intValue).sum();
         }
@@ -255,7 +259,7 @@ final class WordTaskServer implements AutoCloseable {
     Stats stats() {
         synchronized (lock) {
             return new Stats(requests, answeredTask, answeredReflection, repeated, inFlight, new EnumMap<>(faults),
-                    List.copyOf(reflectionPrompts), answered.size(), resent);
+                    List.copyOf(reflectionPrompts), answered.size(), resent, lastAnsweredReflection);
         }
     }
 
