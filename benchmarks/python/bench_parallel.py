@@ -135,18 +135,19 @@ def main():
     w("Mean +- standard deviation over the seeds (failed runs left out and counted):")
     w("")
     w("| latency | faults | run | wall to best (s) | wall (s) | metric calls | reflection calls | best validation score "
-      "| faults injected | failed runs |")
-    w("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+      "| faults injected | hedged requests | failed runs |")
+    w("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     labels = [v["label"] for v in ks] + (["reference 0.1.4"] if a.reference == "true" else [])
     for dist, faults in conditions:
         for label in labels:
             rs = [r for r in runs if r["label"] == label and r["dist"] == dist and r["faults"] == faults]
             ok = [r for r in rs if not r.get("failed")]
-            w("| %s | %d%% | %s | %s | %s | %s | %s | %s | %s | %d |" % (
+            w("| %s | %d%% | %s | %s | %s | %s | %s | %s | %s | %s | %d |" % (
                 dist, round(faults * 100), label, ms([r["wall_to_best_s"] for r in ok]), ms([r["wall_s"] for r in ok]),
                 ms([r["metric_calls"] for r in ok]), ms([r["server"]["reflection"]["calls"] for r in ok]),
                 ms([r["final_score"] for r in ok]),
                 ms([r["server"]["task"]["faults"] + r["server"]["reflection"]["faults"] for r in ok]),
+                ms([r.get("hedged_calls", 0) + r.get("hedged_reflections", 0) for r in ok]),
                 len(rs) - len(ok)))
     w("")
     w("Ratios of the means to k=1 in the same condition (wall to best; metric calls; best score), and of each run's "
@@ -175,7 +176,8 @@ def main():
     w("")
     w("wall to best: from the start of the optimization call to the moment the best candidate was validated and "
       "accepted (ours: the CandidateAccepted event; reference: its 'Found a better program' log line). metric calls: "
-      "the optimizer's count; reflection calls: counted by the server (faulted attempts included).")
+      "the optimizer's count; reflection calls: counted by the server (faulted attempts and hedges included); hedged "
+      "requests: the extra predict and reflection requests hedging sent (no metric call each).")
     write_report(a.out, lines, runs)
 
 if __name__ == "__main__":

@@ -39,13 +39,20 @@ import java.util.Map;
  *
  * <p>{@code stopWhenPerfect} (default true, our default) set to false makes the run spend its whole budget, as
  * the reference does. System properties for {@code scripts/bench-parallel.sh}: {@code bench.parallelProposals}
- * (default 1), {@code bench.speculativeEvaluations} (default: GEPA's), {@code bench.backoffMs} (the first retry's wait; default: the retry policy's defaults) and
- * {@code bench.events} (a file to write the run's events to, one short line each with its time since the start).
+ * (default 1), {@code bench.speculativeEvaluations} (default: GEPA's), {@code bench.hedging} (a percentile: hedged
+ * predict calls and, through GEPA's {@code reflectionHedging}, hedged reflection calls; default: none),
+ * {@code bench.backoffMs} (the first retry's wait; default: the retry policy's defaults) and {@code bench.events} (a
+ * file to write the run's events to, one short line each with its time since the start).
  */
 public final class ReferenceBench {
     static final String SEED_INSTRUCTION = "Answer with the word from the input, transformed as the rules say.";
 
     private ReferenceBench() {
+    }
+
+    /** {@code bench.hedging} hedges reflection calls too (GEPA's own option), at the same percentile. */
+    private static dev.promptopt.gepa.GepaOptions hedged(dev.promptopt.gepa.GepaOptions o, String hedging) {
+        return hedging == null ? o : o.reflectionHedging(Double.parseDouble(hedging));
     }
 
     /** An event in one short line, for the timeline {@code -Dbench.events=<file>} writes. */
@@ -134,9 +141,9 @@ public final class ReferenceBench {
                 .trainData(train)
                 .validationData(validation)
                 .scorers(exact)
-                .optimizer(new Gepa(Gepa.options().reflectionModel(reflector).maxMetricCalls(budget)
+                .optimizer(new Gepa(hedged(Gepa.options().reflectionModel(reflector).maxMetricCalls(budget)
                         .stopWhenPerfect(stopWhenPerfect).parallelProposals(parallel)
-                        .speculativeEvaluations(speculative)))
+                        .speculativeEvaluations(speculative), hedging)))
                 .listener(event -> {
                     if (events != null) {
                         events.add(String.format(java.util.Locale.ROOT, "%.3f %s",
@@ -181,6 +188,7 @@ public final class ReferenceBench {
         r.put("iterations", stats.iterations());
         r.put("full_validations", stats.fullValidations());
         r.put("proposals_dropped", stats.proposalsDropped());
+        r.put("hedged_reflections", stats.hedgedReflections());
         r.put("wall_to_seed_validated_s", acceptedAt.getOrDefault(0, Double.NaN));
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         json.writeValue(out.toFile(), r);

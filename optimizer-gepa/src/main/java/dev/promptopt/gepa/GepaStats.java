@@ -26,6 +26,8 @@ import java.util.TreeMap;
  * @param mergesAccepted            merge proposals kept
  * @param proposalsDropped          parallel proposals dropped as stale: an earlier proposal, folded first, moved their parent off the front
  *                                  (0 without parallel proposals)
+ * @param hedgedReflections         extra reflection requests sent by hedging ({@link GepaOptions#reflectionHedging(double)};
+ *                                  0 when it is off)
  * @param metricCalls               metric calls spent by the run when GEPA returned
  * @param unvalidatedCandidates     proposals accepted on their minibatch that the budget left unvalidated
  * @param randomSeed                the RNG seed the run used
@@ -37,7 +39,7 @@ import java.util.TreeMap;
  */
 public record GepaStats(int iterations, int fullValidations, int proposalsAccepted, int proposalsRejected,
                         Map<String, Integer> rejectionReasons, int skippedPerfectMinibatches, int mergesAttempted,
-                        int mergesAccepted, int proposalsDropped, long metricCalls,
+                        int mergesAccepted, int proposalsDropped, int hedgedReflections, long metricCalls,
                         List<UnvalidatedCandidate> unvalidatedCandidates, long randomSeed,
                         Map<String, List<Integer>> paretoFront, List<FrontPoint> objectiveFront, int parallelProposals,
                         Map<String, Object> options) implements OptimizerStats {

@@ -27,9 +27,10 @@ class GepaOptimizerFactoryTest {
     void mapsParallelProposalsFrontsAndObjectives() {
         var gepa = (Gepa) new GepaOptimizerFactory().create(new OptimizerFactory.Spec("p",
                 Map.of("parallelProposals", "4", "speculativeEvaluations", "0", "frontier", "hybrid",
-                        "objectives", "prompt-tokens, cost-per-example"), null, 1));
+                        "objectives", "prompt-tokens, cost-per-example", "reflectionHedging", "0.9"), null, 1));
         assertThat(gepa.configuration().parallelProposals()).isEqualTo(4);
         assertThat(gepa.configuration().speculativeEvaluations()).isZero();
+        assertThat(gepa.configuration().reflectionHedging()).hasValue(0.9);
         assertThat(gepa.configuration().frontier()).isEqualTo(GepaOptions.Frontier.HYBRID);
         assertThat(gepa.configuration().objectives()).containsExactlyInAnyOrder(
                 GepaOptions.Objective.PROMPT_TOKENS, GepaOptions.Objective.COST_PER_EXAMPLE);
@@ -37,6 +38,8 @@ class GepaOptimizerFactoryTest {
                 .contains("'speed' is not one of [prompt-tokens, cost-per-example]");
         assertThat(new GepaOptimizerFactory().validate(Map.of("parallelProposals", "0"), true).get(0))
                 .contains("parallelProposals must be between 1 and 64, found 0");
+        assertThat(new GepaOptimizerFactory().validate(Map.of("reflectionHedging", "0.3"), true).get(0))
+                .contains("reflectionHedging must be a percentile in [0.5, 1), found 0.3");
     }
 
     @Test

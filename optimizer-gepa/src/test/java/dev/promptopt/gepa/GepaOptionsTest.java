@@ -82,6 +82,7 @@ class GepaOptionsTest {
         assertThatThrownBy(() -> o.timeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT0S");
         assertThatThrownBy(() -> o.perfectScore(Double.NaN)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
         assertThatThrownBy(() -> o.reflectionModel("gpt-4o")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'gpt-4o'");
+        assertThatThrownBy(() -> o.reflectionHedging(1.0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reflectionHedging").hasMessageContaining("1.0");
     }
 
     @Test

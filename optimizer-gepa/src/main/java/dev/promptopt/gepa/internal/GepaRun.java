@@ -72,6 +72,8 @@ public final class GepaRun {
     private final OptimizationContext ctx;
     private final GepaOptions options;
     private final LanguageModel reflector;
+    /** Null when reflection calls are not hedged. */
+    private final HedgedReflections hedgedReflections;
     private final Rng rng;
     private final List<String> promptNames;
     private final Map<String, Example> trainById = new LinkedHashMap<>();
@@ -111,6 +113,8 @@ public final class GepaRun {
         ctx.validationData().forEach(e -> valById.put(e.id(), e));
         this.template = options.reflectionTemplate().orElse(Reflection.DEFAULT_TEMPLATE);
         this.parallel = options.parallelProposals();
+        this.hedgedReflections = options.reflectionHedging().isPresent()
+                ? new HedgedReflections(reflector, options.reflectionHedging().getAsDouble()) : null;
     }
 
     /** Thrown inside a proposal's task when it must wait for its turn: the task returns and is run again later. */
@@ -215,6 +219,9 @@ public final class GepaRun {
             }
             if (ownExecutor != null) {
                 ownExecutor.shutdown();
+            }
+            if (hedgedReflections != null) {
+                hedgedReflections.close();
             }
         }
         log.info("GEPA stopped: {} ({} iterations, {} candidates, {} metric calls)", stop.description(),
@@ -842,7 +849,19 @@ public final class GepaRun {
         }
         String prompt = Reflection.prompt(template, current.optimizableText(), Reflection.renderExamples(examples, inputs));
         try {
-            String text = reflector.chat(List.of(ChatMessage.user(prompt))).text();
+            List<ChatMessage> messages = List.of(ChatMessage.user(prompt));
+            String text;
+            if (hedgedReflections == null) {
+                text = reflector.chat(messages).text();
+            } else {
+                HedgedReflections.Answer answer = hedgedReflections.chat(messages);
+                text = answer.text();
+                if (answer.hedged()) {
+                    synchronized (lock) {
+                        state.hedgedReflections++;
+                    }
+                }
+            }
             synchronized (lock) {
                 reflectionFailuresInARow = 0;
             }
@@ -1079,7 +1098,8 @@ public final class GepaRun {
                 || objectiveCount() > 1;
         GepaStats stats = new GepaStats(state.iteration, state.fullValidations, state.proposalsAccepted,
                 state.proposalsRejected, state.rejectionReasons, state.skippedPerfect, state.mergesAttempted,
-                state.mergesAccepted, parallel > 1 ? state.proposalsDropped : 0, ctx.evaluator().metricCallsUsed(),
+                state.mergesAccepted, parallel > 1 ? state.proposalsDropped : 0, state.hedgedReflections,
+                ctx.evaluator().metricCallsUsed(),
                 state.unvalidated, state.seed, state.bestCandidatesByInstance,
                 objectiveFront ? Objectives.front(state.candidates) : List.of(), parallel, options.describe());
         return new OptimizerOutcome(best, records, bestIndex, stop, stats);

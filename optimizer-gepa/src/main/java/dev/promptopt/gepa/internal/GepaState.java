@@ -36,6 +36,8 @@ public final class GepaState {
     public int skippedPerfect;
     /** Proposals dropped while in flight because their parent left the front (parallel proposals only). */
     public int proposalsDropped;
+    /** Extra reflection requests sent by hedging ({@code GepaOptions.reflectionHedging}). */
+    public int hedgedReflections;
     /** Reason key -> count (e.g. {@code not_better}, {@code unclosed_fence}). */
     public Map<String, Integer> rejectionReasons = new TreeMap<>();
     public int iterationsWithoutImprovement;

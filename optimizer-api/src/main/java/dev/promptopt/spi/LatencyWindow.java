@@ -1,0 +1,58 @@
+package dev.promptopt.spi;
+
+import java.util.Arrays;
+
+/**
+ * The latencies of the recent calls of one kind, and how long a call of that kind may take before it counts as
+ * slow: a percentile of the last {@code window} calls timed, once {@code minSamples} were. What hedging waits
+ * for before it sends a second request. Thread-safe.
+ *
+ * <pre>{@code
+ * LatencyWindow w = new LatencyWindow(0.9, 20, 200);
+ * w.record(elapsedNanos);
+ * long delay = w.delayNanos(); // -1 until 20 calls were timed
+ * }</pre>
+ */
+public final class LatencyWindow {
+    private final double percentile;
+    private final int minSamples;
+    private final long[] latencies;
+    private long samples;
+
+    /**
+     * @throws IllegalArgumentException when {@code percentile} is outside [0.5, 1), {@code minSamples} below 1 or
+     *                                  {@code window} below {@code minSamples}
+     */
+    public LatencyWindow(double percentile, int minSamples, int window) {
+        if (!(percentile >= 0.5 && percentile < 1)) {
+            throw new IllegalArgumentException("hedging percentile must be in [0.5, 1), found " + percentile);
+        }
+        if (minSamples < 1) {
+            throw new IllegalArgumentException("hedging minSamples must be >= 1, found " + minSamples);
+        }
+        if (window < minSamples) {
+            throw new IllegalArgumentException("hedging window must be >= minSamples (" + minSamples + "), found " + window);
+        }
+        this.percentile = percentile;
+        this.minSamples = minSamples;
+        this.latencies = new long[window];
+    }
+
+    /** Records one call's latency. */
+    public synchronized void record(long nanos) {
+        latencies[(int) (samples % latencies.length)] = nanos;
+        samples++;
+    }
+
+    /** The percentile of the recent latencies in nanoseconds, or -1 while fewer than {@code minSamples} were timed. */
+    public synchronized long delayNanos() {
+        int n = (int) Math.min(samples, latencies.length);
+        if (n < minSamples) {
+            return -1;
+        }
+        long[] sorted = Arrays.copyOf(latencies, n);
+        Arrays.sort(sorted);
+        int index = (int) Math.ceil(percentile * n) - 1;
+        return sorted[Math.max(0, Math.min(n - 1, index))];
+    }
+}
