@@ -399,8 +399,8 @@ public final class GepaOptions {
      * this; every proposal also waits while an earlier one has won its minibatch and is being validated. Waiting
      * changes when calls are made, never what a proposal decides. Default {@value #DEFAULT_SPECULATIVE_EVALUATIONS},
      * chosen by measurement (the README's benchmark of parallel proposals): with k = 8 it spends about 1.3 times
-     * the metric calls of k = 1 where no limit spends 1.6 times, for the same time to the best candidate; with
-     * k = 4 it costs a few percent of time and saves a few percent of calls; {@code 0} waits the most.
+     * the metric calls of k = 1 where no limit spends 1.6 times, as fast to the best candidate with fixed latency
+     * and slower with lognormal latency unless calls are hedged; {@code 0} waits the most.
      */
     public GepaOptions speculativeEvaluations(int n) {
         if (n < 0 || n > 63) {
