@@ -24,6 +24,18 @@ public final class LatencyWindow {
      *                                  {@code window} below {@code minSamples}
      */
     public LatencyWindow(double percentile, int minSamples, int window) {
+        checkArguments(percentile, minSamples, window);
+        this.percentile = percentile;
+        this.minSamples = minSamples;
+        this.latencies = new long[window];
+    }
+
+    /**
+     * Checks a window's settings without making one (for configuration types that hold them).
+     *
+     * @throws IllegalArgumentException as the constructor does
+     */
+    public static void checkArguments(double percentile, int minSamples, int window) {
         if (!(percentile >= 0.5 && percentile < 1)) {
             throw new IllegalArgumentException("hedging percentile must be in [0.5, 1), found " + percentile);
         }
@@ -33,9 +45,6 @@ public final class LatencyWindow {
         if (window < minSamples) {
             throw new IllegalArgumentException("hedging window must be >= minSamples (" + minSamples + "), found " + window);
         }
-        this.percentile = percentile;
-        this.minSamples = minSamples;
-        this.latencies = new long[window];
     }
 
     /** Records one call's latency. */

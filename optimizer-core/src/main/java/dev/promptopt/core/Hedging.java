@@ -1,5 +1,6 @@
 package dev.promptopt.core;
 
+import dev.promptopt.spi.LatencyWindow;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -43,15 +44,7 @@ public record Hedging(double percentile, int minSamples, int window, Scheduler s
     }
 
     public Hedging {
-        if (!(percentile >= 0.5 && percentile < 1)) {
-            throw new IllegalArgumentException("hedging percentile must be in [0.5, 1), found " + percentile);
-        }
-        if (minSamples < 1) {
-            throw new IllegalArgumentException("hedging minSamples must be >= 1, found " + minSamples);
-        }
-        if (window < minSamples) {
-            throw new IllegalArgumentException("hedging window must be >= minSamples (" + minSamples + "), found " + window);
-        }
+        LatencyWindow.checkArguments(percentile, minSamples, window);
         Objects.requireNonNull(scheduler, "scheduler");
     }
 
