@@ -18,20 +18,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Hedged reflection calls: a reflection still unanswered past the percentile of the recent ones gets a second
- * request, the first answer wins, and a reflection fails only when both requests failed. The slow request here
+ * request, and a reflection fails only when both requests failed. (That the first answer wins and the loser's is
+ * dropped is {@code HedgeRaceTest}'s.) The slow request here
  * is held by a latch until its hedge arrives, so the outcome never depends on how fast the machine is.
  */
 class GepaReflectionHedgingTest {
     private static final long SEED = 5;
-    private static final String FROM_THE_SLOW_REQUEST = "FROM THE SLOW REQUEST";
 
     /**
      * The reflector of the rule task, answering the same prompt always the same way (so a hedged request changes
      * nothing), and rewording without a rule for the first {@value #REWORDINGS} prompts (so the run is long enough
      * to time {@code HedgedReflections.MIN_SAMPLES} reflections first). The first request of the
      * {@code slowReflection}-th distinct prompt waits until a second request with that prompt arrives (its hedge),
-     * then answers with a marker text or, with {@code failBoth}, fails, as does that hedge. Requests are told
-     * apart by prompt, not by number: with a fast model other reflections may be hedged too, which changes nothing.
+     * then fails; with {@code failBoth} that hedge fails too. Requests are told apart by prompt, not by number:
+     * with a fast model other reflections may be hedged too, which changes nothing.
      */
     private static final class Reflector implements LanguageModel {
         static final int REWORDINGS = 6;
@@ -95,10 +95,8 @@ class GepaReflectionHedgingTest {
             } finally {
                 slowReturned.countDown();
             }
-            if (failBoth) {
-                throw ModelException.retriable("the slow request failed");
-            }
-            return ModelResponse.of("Here is the improved instruction:\n```text\n" + FROM_THE_SLOW_REQUEST + "\n```\n");
+            // It fails rather than answering: an answer here would race the hedge's, and which arrives first is timing.
+            throw ModelException.retriable("the slow request failed after its hedge was sent");
         }
     }
 
@@ -109,7 +107,7 @@ class GepaReflectionHedgingTest {
     }
 
     @Test
-    void aSlowReflectionGetsASecondRequestWhoseAnswerWinsAndTheRunIsTheSameAsWithoutTheDelay() {
+    void aSlowReflectionGetsASecondRequestAndTheRunGoesOnFromItsAnswerAsIfNothingWasSlow() {
         OptimizerOutcome plain = run(new Reflector(-1, false), null);
         assertThat(plain.stats(GepaStats.class).orElseThrow().hedgedReflections()).isZero();
 
@@ -120,10 +118,10 @@ class GepaReflectionHedgingTest {
         assertThat(reflector.slowReturned.getCount()).as("the slow request returned").isZero();
         assertThat(hedged.stats(GepaStats.class).orElseThrow().hedgedReflections()).isPositive();
         assertThat(hedged.stats(GepaStats.class).orElseThrow().options()).containsEntry("reflectionHedging", 0.5);
+        assertThat(hedged.stats(GepaStats.class).orElseThrow().rejectionReasons())
+                .as("the slow request's failure gave up nothing").doesNotContainKey("reflection_failed");
         assertThat(GepaParallelTest.Kept.of(hedged)).as("the hedge's answer is the one the run went on from")
                 .isEqualTo(GepaParallelTest.Kept.of(plain));
-        assertThat(hedged.candidates()).noneMatch(c -> c.templates().asMap().values().stream()
-                .anyMatch(t -> t.text().contains(FROM_THE_SLOW_REQUEST)));
     }
 
     @Test
