@@ -28,13 +28,13 @@ def load():
 
 
 def variant(text):
-    """One of --ks: "4" (k = 4), "4s0" (k = 4 with speculativeEvaluations 0), "1h0.9" (k = 1, hedging at the 90th
-    percentile), or both suffixes, as "4s1h0.9"."""
-    m = re.fullmatch(r"(\d+)(?:s(\d+))?(?:h(0\.\d+))?", text.strip())
+    """One of --ks: "4" (k = 4), "4s0" (k = 4 with speculativeEvaluations 0), "1h0.9" (k = 1, predict and reflection
+    calls hedged at the 90th percentile), "1h0.9p" (predict calls only), or both suffixes, as "4s1h0.9"."""
+    m = re.fullmatch(r"(\d+)(?:s(\d+))?(?:h(0\.\d+)(p)?)?", text.strip())
     if not m:
-        raise SystemExit("--ks: '%s' is not k[s<speculativeEvaluations>][h<hedging percentile>], e.g. 4, 4s0, 1h0.9"
-                         % text)
-    k, spec, hedge = int(m.group(1)), m.group(2), m.group(3)
+        raise SystemExit("--ks: '%s' is not k[s<speculativeEvaluations>][h<hedging percentile>[p]], e.g. 4, 4s0, "
+                         "1h0.9, 1h0.9p" % text)
+    k, spec, hedge, predict_only = int(m.group(1)), m.group(2), m.group(3), m.group(4)
     props = ["-Dbench.parallelProposals=%d" % k]
     label = "k=%d" % k
     if spec is not None:
@@ -43,6 +43,9 @@ def variant(text):
     if hedge is not None:
         props.append("-Dbench.hedging=%s" % hedge)
         label += " hedged p%g" % (float(hedge) * 100)
+        if predict_only:
+            props.append("-Dbench.reflectionHedging=false")
+            label += " (predict calls only)"
     return {"label": label, "k": k, "props": props}
 
 

@@ -40,7 +40,8 @@ import java.util.Map;
  * <p>{@code stopWhenPerfect} (default true, our default) set to false makes the run spend its whole budget, as
  * the reference does. System properties for {@code scripts/bench-parallel.sh}: {@code bench.parallelProposals}
  * (default 1), {@code bench.speculativeEvaluations} (default: GEPA's), {@code bench.hedging} (a percentile: hedged
- * predict calls and, through GEPA's {@code reflectionHedging}, hedged reflection calls; default: none),
+ * predict calls and, through GEPA's {@code reflectionHedging}, hedged reflection calls unless
+ * {@code bench.reflectionHedging=false}; default: none),
  * {@code bench.backoffMs} (the first retry's wait; default: the retry policy's defaults) and {@code bench.events} (a
  * file to write the run's events to, one short line each with its time since the start).
  */
@@ -50,9 +51,13 @@ public final class ReferenceBench {
     private ReferenceBench() {
     }
 
-    /** {@code bench.hedging} hedges reflection calls too (GEPA's own option), at the same percentile. */
+    /**
+     * {@code bench.hedging} hedges reflection calls too (GEPA's own option), at the same percentile, unless
+     * {@code bench.reflectionHedging} is false.
+     */
     private static dev.promptopt.gepa.GepaOptions hedged(dev.promptopt.gepa.GepaOptions o, String hedging) {
-        return hedging == null ? o : o.reflectionHedging(Double.parseDouble(hedging));
+        boolean reflections = Boolean.parseBoolean(System.getProperty("bench.reflectionHedging", "true"));
+        return hedging == null || !reflections ? o : o.reflectionHedging(Double.parseDouble(hedging));
     }
 
     /** An event in one short line, for the timeline {@code -Dbench.events=<file>} writes. */
