@@ -55,8 +55,8 @@ public final class ReferenceBench {
      * {@code bench.hedging} hedges reflection calls too (GEPA's own option), at the same percentile, unless
      * {@code bench.reflectionHedging} is false.
      */
-    private static dev.promptopt.gepa.GepaOptions hedged(dev.promptopt.gepa.GepaOptions o, String hedging) {
-        boolean reflections = Boolean.parseBoolean(System.getProperty("bench.reflectionHedging", "true"));
+    private static dev.promptopt.gepa.GepaOptions hedged(dev.promptopt.gepa.GepaOptions o, String hedging,
+                                                         boolean reflections) {
         return hedging == null || !reflections ? o : o.reflectionHedging(Double.parseDouble(hedging));
     }
 
@@ -100,6 +100,7 @@ public final class ReferenceBench {
                 dev.promptopt.gepa.GepaOptions.DEFAULT_SPECULATIVE_EVALUATIONS);
         String backoff = System.getProperty("bench.backoffMs");
         String hedging = System.getProperty("bench.hedging");
+        boolean hedgeReflections = Boolean.parseBoolean(System.getProperty("bench.reflectionHedging", "true"));
         LanguageModel target;
         LanguageModel reflector;
         if (backoff == null) {
@@ -148,7 +149,7 @@ public final class ReferenceBench {
                 .scorers(exact)
                 .optimizer(new Gepa(hedged(Gepa.options().reflectionModel(reflector).maxMetricCalls(budget)
                         .stopWhenPerfect(stopWhenPerfect).parallelProposals(parallel)
-                        .speculativeEvaluations(speculative), hedging)))
+                        .speculativeEvaluations(speculative), hedging, hedgeReflections)))
                 .listener(event -> {
                     if (events != null) {
                         events.add(String.format(java.util.Locale.ROOT, "%.3f %s",
