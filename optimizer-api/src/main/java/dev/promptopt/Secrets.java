@@ -127,10 +127,22 @@ public final class Secrets {
         while (m.find()) {
             String info = m.group(1);
             int colon = info.indexOf(':');
-            register(colon >= 0 ? info.substring(colon + 1) : info);
+            String password = colon >= 0 ? info.substring(colon + 1) : info;
+            register(password);
+            register(percentDecoded(password)); // as an HTTP client sends it (e.g. in a Basic header)
             if (colon >= 0) {
                 register(info);
+                register(percentDecoded(info));
             }
+        }
+    }
+
+    /** A URL part with its %XX escapes decoded ('+' stays '+', as in a URL's user info); the text when malformed. */
+    private static String percentDecoded(String part) {
+        try {
+            return URLDecoder.decode(part.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return part;
         }
     }
 

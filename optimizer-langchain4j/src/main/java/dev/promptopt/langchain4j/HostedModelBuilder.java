@@ -138,6 +138,12 @@ public final class HostedModelBuilder {
         return this;
     }
 
+    /**
+     * The key a provider sends when it has none (langchain4j's OpenAI client always sends one). Its
+     * {@code Authorization: Bearer none} header gives way to a base URL's user info, sent as basic authentication.
+     */
+    public static final String NO_KEY = "none";
+
     /** The model's name: {@code <scheme>:/<model>}. */
     public String name() {
         return provider.scheme() + ":/" + model;

@@ -59,4 +59,21 @@ class OllamaProviderTest {
         assertThat(model.chat("It is fine").text()).isEqualTo("neutral");
         assertThat(server.requests.get(0).body()).containsPattern("\"num_predict\"\\s*:\\s*16");
     }
+
+    @Test
+    void aBaseUrlWithUserInfoIsSentAsBasicAuthorizationAndNeverShown() {
+        server.reply(Reply.json(200, OK));
+        String url = server.baseUrl("").replace("http://", "http://proxy-user:p%40ss-w0rd@");
+
+        LanguageModel model = Models.resolve("ollama:/llama3.2", Map.of("baseUrl", url));
+
+        assertThat(model.chat("It is fine").text()).isEqualTo("neutral");
+        String expected = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                "proxy-user:p@ss-w0rd".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(server.requests.get(0).header("Authorization")).isEqualTo(expected);
+        assertThat(server.requests.get(0).path()).isEqualTo("/api/chat");
+        assertThat(dev.promptopt.Secrets.redact("header " + expected.substring(6) + ", password p@ss-w0rd"))
+                .as("the password and the header's value are redacted wherever they would be shown")
+                .doesNotContain("p@ss-w0rd").doesNotContain(expected.substring(6));
+    }
 }

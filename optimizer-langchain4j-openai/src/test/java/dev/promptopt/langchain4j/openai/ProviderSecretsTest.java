@@ -43,6 +43,39 @@ class ProviderSecretsTest {
     }
 
     @Test
+    void aBaseUrlWithUserInfoAndAnApiKeyIsRefusedOnTheFirstCallWithoutShowingThePassword() {
+        server.reply(Reply.json(200, "{}"));
+        String url = server.baseUrl("/v1").replace("http://", "http://user:hunter2-pw@");
+        var model = OpenAiModels.openAiCompatible("m").baseUrl(url).apiKey(KEY).env(k -> null)
+                .sleeper(sleeps::add).build();
+
+        assertThatThrownBy(() -> model.chat("hi")).isInstanceOf(ModelException.class)
+                .satisfies(e -> {
+                    assertThat(((ModelException) e).retriable()).isFalse();
+                    assertThat(e.getMessage()).contains("was given with user info")
+                            .contains("drop the user info or the API key").doesNotContain("hunter2-pw")
+                            .doesNotContain(KEY);
+                });
+        assertThat(server.requests).as("nothing was sent").isEmpty();
+        assertThat(sleeps).as("not retried").isEmpty();
+    }
+
+    @Test
+    void aBaseUrlWithUserInfoAndNoKeyIsSentAsBasicAuthorization() {
+        server.reply(Reply.json(200, """
+                {"id":"c1","object":"chat.completion","created":1,"model":"m",
+                 "choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],
+                 "usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}"""));
+        String url = server.baseUrl("/v1").replace("http://", "http://user:hunter2-pw@");
+        var model = OpenAiModels.openAiCompatible("m").baseUrl(url).env(k -> null).build();
+
+        assertThat(model.chat("hi").text()).isEqualTo("ok");
+        assertThat(server.requests.get(0).header("Authorization")).isEqualTo("Basic " + java.util.Base64.getEncoder()
+                .encodeToString("user:hunter2-pw".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(server.requests.get(0).path()).isEqualTo("/v1/chat/completions");
+    }
+
+    @Test
     void aKeyEchoedInA401BodyIsRedactedInTheMessageAndTheCauseChain() {
         server.reply(Reply.json(401, "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY + "\"}}"));
         var model = OpenAiModels.openAiCompatible("m").baseUrl(server.baseUrl("/v1")).apiKey(KEY).env(k -> null)

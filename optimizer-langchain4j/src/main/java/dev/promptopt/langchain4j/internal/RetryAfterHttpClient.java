@@ -10,17 +10,25 @@ import dev.langchain4j.http.client.jdk.JdkHttpClient;
 import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import dev.langchain4j.http.client.sse.ServerSentEventParser;
 import dev.promptopt.HttpRetryRules;
+import dev.promptopt.Secrets;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * langchain4j's JDK HTTP client, except that a non-2xx answer keeps its {@code Retry-After} header
- * ({@link HttpStatusException}), which the stock client drops and which {@code ResilientModel} honours.
- * Streaming and multipart requests go to the stock client.
+ * ({@link HttpStatusException}), which the stock client drops and which {@code ResilientModel} honours, and that
+ * a base URL with user info ({@code http://user:password@host}, a server behind a proxy with basic
+ * authentication) is sent as an {@code Authorization: Basic} header, the URL without it: the JDK client would
+ * otherwise drop the credentials without a word. Streaming and multipart requests go to the stock client, with the
+ * same header.
  */
 public final class RetryAfterHttpClient implements HttpClient {
     private final java.net.http.HttpClient http;
@@ -43,6 +51,7 @@ public final class RetryAfterHttpClient implements HttpClient {
 
     @Override
     public SuccessfulHttpResponse execute(HttpRequest request) throws HttpException {
+        request = withUserInfoAsHeader(request);
         if (!request.formDataFields().isEmpty() || !request.formDataFiles().isEmpty()) {
             return streaming.execute(request);
         }
@@ -80,7 +89,47 @@ public final class RetryAfterHttpClient implements HttpClient {
 
     @Override
     public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
-        streaming.execute(request, parser, listener);
+        streaming.execute(withUserInfoAsHeader(request), parser, listener);
+    }
+
+    /**
+     * The request with the URL's user info moved to an {@code Authorization: Basic} header; the request itself
+     * when its URL has none.
+     *
+     * @throws IllegalArgumentException when the request already has an {@code Authorization} header (the
+     *                                  provider's API key): a request carries one, and dropping either would
+     *                                  be silent
+     */
+    static HttpRequest withUserInfoAsHeader(HttpRequest request) {
+        URI uri;
+        try {
+            uri = URI.create(request.url());
+        } catch (IllegalArgumentException e) {
+            return request; // the JDK client reports the bad URL
+        }
+        String rawUserInfo = uri.getRawUserInfo();
+        if (rawUserInfo == null) {
+            return request;
+        }
+        String scheme = uri.getScheme();
+        String stripped = request.url().replaceFirst(
+                java.util.regex.Pattern.quote(scheme + "://" + rawUserInfo + "@"),
+                java.util.regex.Matcher.quoteReplacement(scheme + "://"));
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> h : request.headers().entrySet()) {
+            if (!"authorization".equalsIgnoreCase(h.getKey())) {
+                headers.put(h.getKey(), h.getValue());
+            } else if (!List.of("Bearer " + dev.promptopt.langchain4j.HostedModelBuilder.NO_KEY).equals(h.getValue())) {
+                throw new IllegalArgumentException("the URL " + stripped + " was given with user info (user:password@)"
+                        + " and the provider also sends an API key as the Authorization header; a request carries one:"
+                        + " drop the user info or the API key");
+            }
+        }
+        String credentials = Base64.getEncoder().encodeToString(uri.getUserInfo().getBytes(StandardCharsets.UTF_8));
+        Secrets.register(credentials); // the header's value is as secret as the password
+        headers.put("Authorization", List.of("Basic " + credentials));
+        return HttpRequest.builder().method(request.method()).url(stripped).headers(headers).body(request.body())
+                .formDataFields(request.formDataFields()).formDataFiles(request.formDataFiles()).build();
     }
 
     /** The builder langchain4j model builders accept through {@code httpClientBuilder(...)}. */
