@@ -21,14 +21,25 @@ import org.jspecify.annotations.Nullable;
  */
 public record RunUsage(@Nullable Double totalCostUsd, Map<String, RoleUsage> roles) {
     /**
-     * One model role's share.
+     * One model role's share. When some calls' token counts were not reported, the token sums and the dollars are
+     * lower bounds ({@link #complete()} is false).
      *
-     * @param calls        model calls made
-     * @param inputTokens  tokens sent
-     * @param outputTokens tokens received
-     * @param costUsd      their dollars
+     * @param calls           model calls made
+     * @param inputTokens     tokens sent, as reported
+     * @param outputTokens    tokens received, as reported
+     * @param costUsd         their dollars
+     * @param unreportedCalls calls whose provider left out a token count
      */
-    public record RoleUsage(long calls, long inputTokens, long outputTokens, double costUsd) {
+    public record RoleUsage(long calls, long inputTokens, long outputTokens, double costUsd, long unreportedCalls) {
+        /** Usage whose counts were all reported. */
+        public RoleUsage(long calls, long inputTokens, long outputTokens, double costUsd) {
+            this(calls, inputTokens, outputTokens, costUsd, 0);
+        }
+
+        /** Whether every call's token counts were reported. */
+        public boolean complete() {
+            return unreportedCalls == 0;
+        }
     }
 
     public RunUsage {

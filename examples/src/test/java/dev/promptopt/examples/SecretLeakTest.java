@@ -101,7 +101,8 @@ class SecretLeakTest {
         assertThat(result.metricCalls()).isPositive();
 
         server.resetFaults();
-        // Managed run through the CLI: key in the target's URI, user:password in its baseUrl, no targetPromptMapping.
+        // Managed run through the CLI: user:password in the target's baseUrl (sent as basic authentication, which the
+        // server echoes), the key in the reflector's URI, no targetPromptMapping.
         Path managed = dir.resolve("managed");
         PromptRegistry.inDirectory(managed.resolve("prompts"))
                 .register("sentiment", "Classify the sentiment of the text.\nText: {{text}}");
@@ -109,12 +110,12 @@ class SecretLeakTest {
         String withUserInfo = base.replace("http://", "http://svc:" + password + "@");
         String config = """
                 {"basePrompt": "prompts:/sentiment/1", "dataset": "data:sentiment.json", "optimizationMetric": "Exact_Match",
-                 "targetModels": ["openai-compatible:/task-model?apiKey=%s&baseUrl=%s&maxAttempts=2"],
+                 "targetModels": ["openai-compatible:/task-model?baseUrl=%s&maxAttempts=2"],
                  "reflectionModel": "openai-compatible:/reflector?apiKey=%s&baseUrl=%s",
                  "optimizer": "gepa", "budget": {"maxMetricCalls": 30}, "maxConcurrency": 2, "registry": "prompts", "prototypeMode": true,
                  "objectStores": {"default": {"type": "local", "root": "store"}, "data": {"type": "local", "root": "data"}},
                  "tracking": "tracking"}
-                """.formatted(key, withUserInfo, key, base);
+                """.formatted(withUserInfo, key, base);
         Path configFile = Files.writeString(managed.resolve("optimization.json"), config);
         ByteArrayOutputStream cliOut = new ByteArrayOutputStream();
         ByteArrayOutputStream cliErr = new ByteArrayOutputStream();
@@ -135,13 +136,15 @@ class SecretLeakTest {
         // The failures really happened and were recorded (so the scan below looks at the paths that used to leak).
         assertThat(server.unauthorized).as("401s echoing the key were served").isPositive();
         assertThat(server.serverErrors).as("500s echoing the key were served").isPositive();
+        assertThat(server.basicEchoed).as("error replies echoing the basic authentication were served").isPositive();
         List<String> reflectionPrompts = server.bodies.stream().filter(b -> b.contains("\"reflector\"")).toList();
         assertThat(reflectionPrompts).as("the reflection model was asked").isNotEmpty();
         long reflectionWithErrors = reflectionPrompts.stream().filter(b -> b.contains("HTTP 401") || b.contains("HTTP 500"))
                 .count();
 
         // The scan: files (contents and names) under every folder the runs wrote, captured output, request bodies.
-        List<String> needles = List.of(key, password, URLEncoder.encode(key, StandardCharsets.UTF_8));
+        String basic = java.util.Base64.getEncoder().encodeToString(("svc:" + password).getBytes(StandardCharsets.UTF_8));
+        List<String> needles = List.of(key, password, URLEncoder.encode(key, StandardCharsets.UTF_8), basic);
         List<String> leaks = new ArrayList<>();
         int files = 0;
         try (Stream<Path> all = Files.walk(dir)) {
@@ -237,6 +240,8 @@ class SecretLeakTest {
         final Map<String, Integer> faultsLeft = new java.util.concurrent.ConcurrentHashMap<>();
         volatile int unauthorized;
         volatile int serverErrors;
+        /** Error replies that echoed a basic authentication header (user info of a base URL). */
+        volatile int basicEchoed;
         private final HttpServer http;
         private final ExecutorService pool = Executors.newFixedThreadPool(4);
 
@@ -291,6 +296,9 @@ class SecretLeakTest {
                 reply = ok(!told || text.indexOf("love") >= 0 ? "positive" : "negative");
             }
             count(status);
+            if (status != 200 && callerKey.startsWith("Basic ")) {
+                basicEchoed++;
+            }
             byte[] bytes = reply.getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Content-Type", "application/json");
             ex.sendResponseHeaders(status, bytes.length);

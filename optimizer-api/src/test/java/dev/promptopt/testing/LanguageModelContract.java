@@ -98,6 +98,9 @@ public abstract class LanguageModelContract {
         if (reportsTokenUsage()) {
             assertThat(response.usage().inputTokens()).as("input tokens").isPositive();
             assertThat(response.usage().outputTokens()).as("output tokens").isPositive();
+            assertThat(response.usage().complete()).as("every count reported").isTrue();
+        } else {
+            assertThat(response.usage().complete()).as("counts not reported are marked so, not zero").isFalse();
         }
     }
 

@@ -331,7 +331,8 @@ public final class PromptOptimizer {
         Map<String, RunUsage.RoleUsage> roles = new LinkedHashMap<>();
         if (meter != null) {
             meter.snapshot().forEach((role, u) -> roles.put(role.name().toLowerCase(java.util.Locale.ROOT),
-                    new RunUsage.RoleUsage(u.calls(), u.tokens().inputTokens(), u.tokens().outputTokens(), u.costUsd())));
+                    new RunUsage.RoleUsage(u.calls(), u.tokens().inputTokens(), u.tokens().outputTokens(), u.costUsd(),
+                            u.tokens().unreportedCalls())));
         }
         return new RunUsage(Double.isNaN(cost) ? null : cost, roles);
     }

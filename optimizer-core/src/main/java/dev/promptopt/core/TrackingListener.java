@@ -144,6 +144,9 @@ public final class TrackingListener implements OptimizationListener {
             run.logMetric("tokens_in." + role, u.inputTokens(), 0);
             run.logMetric("tokens_out." + role, u.outputTokens(), 0);
             run.logMetric("cost_usd." + role, u.costUsd(), 0);
+            if (!u.complete()) { // the sums above leave these calls' tokens out
+                run.logMetric("calls_tokens_unreported." + role, u.unreportedCalls(), 0);
+            }
         });
         run.logArtifact("result.json", JsonSupport.toFileBytes(ResultRecords.toJson(r)));
         run.logArtifact("eval_results/baseline.json", JsonSupport.toFileBytes(ResultRecords.rows(f.baseline())));

@@ -155,4 +155,55 @@ class ExampleUsageTest {
                 .hasMessageContaining("usage.inputTokens")
                 .hasMessageContaining("-3");
     }
+
+    @Test
+    void countsAProviderLeftOutAreUnreportedNotZeroAndStaySoAfterAResume(@TempDir Path dir) {
+        // The task's provider reports only output tokens (as Ollama does for a prompt it had cached).
+        LanguageModel partial = meter.meter(new LanguageModel() {
+            @Override
+            public String name() {
+                return "t:/task";
+            }
+
+            @Override
+            public ModelResponse chat(List<ChatMessage> messages) {
+                String prompt = messages.get(messages.size() - 1).content();
+                return new ModelResponse(prompt.substring(prompt.lastIndexOf(' ') + 1), TokenUsage.reported(null, 2),
+                        "t:/task");
+            }
+        }, ModelRole.TASK);
+        PredictFn p = (inputs, prompts) -> partial.chat(prompts.get("p").format(inputs)).text();
+        Path file = dir.resolve("evaluations.jsonl");
+        PromptSet candidate = PromptSet.of("p", PromptTemplate.text("Echo {{x}}"));
+        EvaluationBatch first;
+        try (EvaluationEngine engine = engine(new ResultJournal(file, JsonSupport.mapper()), p)) {
+            first = engine.evaluate(candidate, examples(2));
+        }
+        // task: input unreported, 2 out; judge: 4 words in, 2 out
+        assertThat(first.results()).allSatisfy(r -> {
+            assertThat(r.usage().tokens()).isEqualTo(new TokenUsage(4, 4, 1));
+            assertThat(r.usage().tokens().complete()).isFalse();
+        });
+        assertThat(meter.usage(ModelRole.TASK)).isEqualTo(new TokenUsage(0, 4, 2));
+
+        ResultJournal journal = new ResultJournal(file, JsonSupport.mapper());
+        List<ResultJournal.Entry> entries = journal.readExisting(List.of(Dataset.of("d", examples(2))));
+        try (EvaluationEngine resumed = engine(journal, (in, pr) -> {
+            throw new AssertionError("served from the journal");
+        })) {
+            resumed.restore(entries, entries.size(), 2);
+            assertThat(resumed.evaluate(candidate, examples(2)).results()).extracting(ExampleResult::usage)
+                    .containsExactlyElementsOf(first.results().stream().map(ExampleResult::usage).toList());
+        }
+    }
+
+    @Test
+    void aModelResponseWithoutUsageIsOneUnreportedCall() {
+        assertThat(ModelResponse.of("hi").usage()).isEqualTo(TokenUsage.UNREPORTED);
+        assertThat(new ModelResponse("hi", null, "m").usage().complete()).isFalse();
+        assertThat(TokenUsage.reported(3, 4)).isEqualTo(new TokenUsage(3, 4));
+        assertThat(TokenUsage.reported(3, null)).isEqualTo(new TokenUsage(3, 0, 1));
+        assertThat(TokenUsage.reported(-1, 4)).isEqualTo(new TokenUsage(0, 4, 1));
+        assertThat(new TokenUsage(1, 2).plus(TokenUsage.UNREPORTED)).isEqualTo(new TokenUsage(1, 2, 1));
+    }
 }

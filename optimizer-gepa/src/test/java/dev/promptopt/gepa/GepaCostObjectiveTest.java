@@ -36,6 +36,16 @@ class GepaCostObjectiveTest {
     /** Counts one token per word each way; asked for reasoning, writes forty words of it before the answer. */
     private static final class CountingTarget implements LanguageModel {
         final RuleWorld.Target rules = new RuleWorld.Target(0);
+        /** Whether the provider reports the input count (Ollama leaves it out for a prompt it had cached). */
+        final boolean reportsInput;
+
+        CountingTarget() {
+            this(true);
+        }
+
+        CountingTarget(boolean reportsInput) {
+            this.reportsInput = reportsInput;
+        }
 
         @Override
         public String name() {
@@ -49,7 +59,7 @@ class GepaCostObjectiveTest {
             String text = prompt.contains("Show your reasoning")
                     ? "Reasoning:" + " the word belongs to a category whose rule applies".repeat(5) + "\n" + answer
                     : answer;
-            return new ModelResponse(text, new TokenUsage(words(prompt), words(text)), name());
+            return new ModelResponse(text, TokenUsage.reported(reportsInput ? words(prompt) : null, words(text)), name());
         }
 
         private static long words(String s) {
@@ -73,7 +83,12 @@ class GepaCostObjectiveTest {
 
     private static PromptOptimizer.Builder builder(GepaOptions options, LanguageModel reflector, UsageMeter meter,
                                                    Path runs) {
-        LanguageModel target = meter.meter(new CountingTarget(), ModelRole.TASK);
+        return builder(options, reflector, meter, runs, new CountingTarget());
+    }
+
+    private static PromptOptimizer.Builder builder(GepaOptions options, LanguageModel reflector, UsageMeter meter,
+                                                   Path runs, CountingTarget counting) {
+        LanguageModel target = meter.meter(counting, ModelRole.TASK);
         return PromptOptimizer.builder()
                 .registry(registry())
                 .prompts("prompts:/task/1")
@@ -132,6 +147,23 @@ class GepaCostObjectiveTest {
         assertThat(lean.candidates().get(verbose).score()).isEqualTo(1.0);
         assertThat(lean.optimizerStats(GepaStats.class).orElseThrow().objectiveFront())
                 .noneMatch(r -> r.candidate() == verbose); // dominated: same score, dearer
+    }
+
+    @Test
+    void callsWhoseInputCountWasNotReportedGiveNoCostRatherThanAnUnderpricedOne(@TempDir Path dir) {
+        OptimizationResult plain = builder(Gepa.options(), reflector(), meter(), dir.resolve("plain")).run();
+        OptimizationResult unpriced = builder(Gepa.options().objectives(GepaOptions.Objective.COST_PER_EXAMPLE),
+                reflector(), meter(), dir.resolve("unpriced"), new CountingTarget(false)).run();
+
+        // Priced from the output counts alone, the verbose prompt would still look dearer; with no whole price the
+        // cost objective has no value, so the run decides as it would without it.
+        assertThat(bestText(unpriced)).isEqualTo(bestText(plain)).isEqualTo(VERBOSE);
+        assertThat(unpriced.optimizerStats(GepaStats.class).orElseThrow().objectiveFront())
+                .allSatisfy(row -> assertThat(row.objectives()).doesNotContainKey(Objectives.COST_PER_EXAMPLE));
+        var task = unpriced.usage().roles().get("task");
+        assertThat(task.complete()).isFalse();
+        assertThat(task.unreportedCalls()).isEqualTo(task.calls());
+        assertThat(task.inputTokens()).isZero();
     }
 
     @Test

@@ -288,7 +288,8 @@ public final class HtmlReport {
         result.usage().costUsd().ifPresent(usd -> kv(sb, "Cost (USD)", Html.escape(json(usd))));
         result.usage().roles().forEach((role, u) -> kv(sb, "Model role " + Html.escape(role),
                 Html.escape(u.calls() + " calls, " + u.inputTokens() + " tokens in, " + u.outputTokens()
-                        + " tokens out, $" + json(u.costUsd()))));
+                        + " tokens out, $" + json(u.costUsd()) + (u.complete() ? "" : "; " + u.unreportedCalls()
+                        + " calls did not report their tokens, so these are lower bounds"))));
         if (result.stats().failedCalls() > 0) {
             kv(sb, "Failed calls", String.valueOf(result.stats().failedCalls()));
         }

@@ -46,6 +46,7 @@ class HtmlReportTest {
                 .contains("exact_match", "0.400", "0.800", "+0.400")
                 .contains("metric calls spent", "1 min 05 s")
                 .contains("Cost (USD)", "0.0421", "Model role task", "12345 tokens in", "Failed calls", "3")
+                .contains("12 calls did not report their tokens, so these are lower bounds")
                 .contains("Everything the optimizer reported", "dropped variable {{text}}")
                 .doesNotContain("<script", "<link", "@import", "http://fonts", "https://");
         // One dot per candidate on the chart, one box per candidate in the lineage.
@@ -141,7 +142,8 @@ class HtmlReportTest {
                 Map.of("exact_match", 0.4), Map.of("exact_match", 0.8), cands, 4, 90,
                 new StopReason(StopReason.Kind.METRIC_CALLS, "metric calls spent (90 of 90)"), Duration.ofSeconds(65),
                 new dev.promptopt.RunStats(3, 0, List.of(), List.of(), List.of()),
-                new dev.promptopt.RunUsage(0.0421, Map.of("task", new dev.promptopt.RunUsage.RoleUsage(90, 12345, 900, 0.0421))),
+                new dev.promptopt.RunUsage(0.0421, Map.of("task", new dev.promptopt.RunUsage.RoleUsage(90, 12345, 900, 0.0421),
+                        "judge", new dev.promptopt.RunUsage.RoleUsage(90, 800, 90, 0.001, 12))),
                 new Facts(6, Map.of("dropped variable {{text}}", 2)));
     }
 

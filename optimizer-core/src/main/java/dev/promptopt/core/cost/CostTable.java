@@ -92,7 +92,10 @@ public final class CostTable {
         return best == null ? Optional.empty() : Optional.of(prices.get(best));
     }
 
-    /** Dollars for a usage of a model; 0 when the model has no price. */
+    /**
+     * Dollars for a usage of a model; 0 when the model has no price. For a usage that is not
+     * {@link TokenUsage#complete() complete}, the price of the counts reported: a lower bound.
+     */
     public double cost(String model, TokenUsage usage) {
         return priceOf(model).map(p -> p.cost(usage)).orElse(0.0);
     }

@@ -35,7 +35,8 @@ public final class Objectives {
 
     /**
      * Validation id -> objective -> value. A failed example contributes no objective value: a failure is
-     * not a score, and an example whose calls were not metered has no cost. The prompt-length objective is the
+     * not a score, and an example whose calls were not metered, or whose provider left out a token count, has no
+     * cost (a price of the counts reported would be too low). The prompt-length objective is the
      * same for every example.
      */
     public static Map<String, Map<String, Double>> perExample(EvaluationBatch batch, PromptSet candidate,
@@ -49,7 +50,7 @@ public final class Objectives {
                 for (Map.Entry<String, Feedback> f : r.feedback().entrySet()) {
                     values.put(f.getKey(), f.getValue().value());
                 }
-                if (cost && r.usage().measured()) {
+                if (cost && priced(r)) {
                     values.put(COST_PER_EXAMPLE, -r.usage().costUsd());
                 }
             }
@@ -61,15 +62,20 @@ public final class Objectives {
         return out;
     }
 
-    /** Example id -> dollars of its metered calls, for the results that were scored and metered. */
+    /** Example id -> dollars of its metered calls, for the results that were scored and priced in full. */
     public static Map<String, Double> costs(EvaluationBatch batch) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (ExampleResult r : batch.results()) {
-            if (!r.failed() && r.usage().measured()) {
+            if (!r.failed() && priced(r)) {
                 out.put(r.example().id(), r.usage().costUsd());
             }
         }
         return out;
+    }
+
+    /** Metered, with every call's token counts reported: its dollars are the whole. */
+    private static boolean priced(ExampleResult r) {
+        return r.usage().measured() && r.usage().tokens().complete();
     }
 
     /** Objective -> mean over the examples that have a value for it. */

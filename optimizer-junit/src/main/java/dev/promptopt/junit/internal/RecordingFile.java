@@ -122,7 +122,8 @@ public final class RecordingFile {
                 throw new InvalidInputException(where + ": field 'key' does not match its model and messages "
                         + "(expected " + expected + ", found " + key + "); the file was edited by hand");
             }
-            TokenUsage usage = new TokenUsage(a.path("inputTokens").asLong(0), a.path("outputTokens").asLong(0));
+            TokenUsage usage = new TokenUsage(a.path("inputTokens").asLong(0), a.path("outputTokens").asLong(0),
+                    a.path("unreportedCalls").asLong(0));
             entries.put(key, new Entry(messages, new ModelResponse(text(a, "text", where), usage,
                     a.path("answeredBy").asText(""))));
         }
@@ -153,6 +154,9 @@ public final class RecordingFile {
             a.put("text", r.text());
             a.put("inputTokens", r.usage().inputTokens());
             a.put("outputTokens", r.usage().outputTokens());
+            if (!r.usage().complete()) { // the recorded answer's counts were not reported: replayed as such
+                a.put("unreportedCalls", r.usage().unreportedCalls());
+            }
             a.put("answeredBy", r.model());
         }
         try {

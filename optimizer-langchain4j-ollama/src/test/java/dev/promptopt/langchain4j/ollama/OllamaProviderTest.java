@@ -51,6 +51,18 @@ class OllamaProviderTest {
     }
 
     @Test
+    void aCachedPromptWithoutAnInputCountIsUnreportedNotZeroTokens() {
+        server.reply(Reply.json(200, """
+                {"model":"llama3.2","created_at":"2024-01-01T00:00:00Z",
+                 "message":{"role":"assistant","content":"neutral"},"done":true,"eval_count":4}"""));
+
+        ModelResponse r = Models.resolve("ollama:/llama3.2", Map.of("baseUrl", server.baseUrl(""))).chat("It is fine");
+
+        assertThat(r.usage()).isEqualTo(new dev.promptopt.TokenUsage(0, 4, 1));
+        assertThat(r.usage().complete()).isFalse();
+    }
+
+    @Test
     void ollamaResolvesThroughModelsWithTheBaseUrlOption() {
         server.reply(Reply.json(200, OK));
 

@@ -72,14 +72,10 @@ public final class ChatModelAdapter implements LanguageModel {
                     + (response == null ? "" : " (finish reason " + response.finishReason() + ")"));
         }
         dev.langchain4j.model.output.TokenUsage u = response.tokenUsage();
-        TokenUsage usage = u == null ? TokenUsage.ZERO
-                : new TokenUsage(nonNull(u.inputTokenCount()), nonNull(u.outputTokenCount()));
+        // A count the provider left out is unreported, not zero (Ollama omits the input count of a cached prompt).
+        TokenUsage usage = u == null ? TokenUsage.UNREPORTED : TokenUsage.reported(u.inputTokenCount(), u.outputTokenCount());
         return new ModelResponse(response.aiMessage().text(), usage,
                 response.modelName() != null ? response.modelName() : name);
-    }
-
-    private static long nonNull(Integer n) {
-        return n == null || n < 0 ? 0 : n;
     }
 
     @Override

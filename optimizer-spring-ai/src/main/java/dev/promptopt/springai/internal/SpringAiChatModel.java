@@ -79,15 +79,12 @@ public final class SpringAiChatModel implements LanguageModel {
         }
         ChatResponseMetadata metadata = response.getMetadata();
         Usage usage = metadata == null ? null : metadata.getUsage();
-        TokenUsage tokens = usage == null ? TokenUsage.ZERO
-                : new TokenUsage(nonNegative(usage.getPromptTokens()), nonNegative(usage.getCompletionTokens()));
+        // Spring AI stands in an EmptyUsage (zeros) for an answer without usage: unreported, not zero tokens.
+        TokenUsage tokens = usage == null || usage instanceof org.springframework.ai.chat.metadata.EmptyUsage
+                ? TokenUsage.UNREPORTED : TokenUsage.reported(usage.getPromptTokens(), usage.getCompletionTokens());
         String answeredBy = metadata == null || metadata.getModel() == null || metadata.getModel().isBlank()
                 ? name : metadata.getModel();
         return new ModelResponse(text, tokens, answeredBy);
-    }
-
-    private static long nonNegative(Integer n) {
-        return n == null || n < 0 ? 0 : n;
     }
 
     @Override

@@ -203,10 +203,13 @@ public final class ResultJournal implements AutoCloseable {
         }
         n.put("durationNanos", r.durationNanos());
         if (r.usage().measured()) {
-            n.putObject("usage").put("calls", r.usage().calls())
+            ObjectNode usage = n.putObject("usage").put("calls", r.usage().calls())
                     .put("inputTokens", r.usage().tokens().inputTokens())
                     .put("outputTokens", r.usage().tokens().outputTokens())
                     .put("costUsd", r.usage().costUsd());
+            if (!r.usage().tokens().complete()) { // written only when some were, so older journals read the same
+                usage.put("unreportedCalls", r.usage().tokens().unreportedCalls());
+            }
         }
         return n;
     }
@@ -216,12 +219,13 @@ public final class ResultJournal implements AutoCloseable {
         long calls = count(u, "calls", line);
         long in = count(u, "inputTokens", line);
         long out = count(u, "outputTokens", line);
+        long unreported = u.has("unreportedCalls") ? count(u, "unreportedCalls", line) : 0;
         JsonNode cost = u.get("costUsd");
         if (cost == null || !cost.isNumber() || !(cost.asDouble() >= 0) || Double.isInfinite(cost.asDouble())) {
             throw new PromptOptimizerException("evaluation journal " + file + ":" + line
                     + ": field usage.costUsd must be a number >= 0, found " + cost);
         }
-        return new ExampleUsage(calls, new TokenUsage(in, out), cost.asDouble());
+        return new ExampleUsage(calls, new TokenUsage(in, out, unreported), cost.asDouble());
     }
 
     private long count(JsonNode u, String field, int line) {

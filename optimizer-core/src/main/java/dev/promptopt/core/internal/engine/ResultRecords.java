@@ -81,10 +81,13 @@ public final class ResultRecords {
                 row.put("error", r.error());
             }
             if (r.usage().measured()) {
-                row.putObject("usage").put("calls", r.usage().calls())
+                ObjectNode usage = row.putObject("usage").put("calls", r.usage().calls())
                         .put("inputTokens", r.usage().tokens().inputTokens())
                         .put("outputTokens", r.usage().tokens().outputTokens())
                         .put("costUsd", r.usage().costUsd());
+                if (!r.usage().tokens().complete()) {
+                    usage.put("unreportedCalls", r.usage().tokens().unreportedCalls());
+                }
             }
         }
         return rows;
