@@ -77,6 +77,18 @@ class SpringAiChatModelTest {
     }
 
     @Test
+    void anAnswerWithoutUsageIsUnreportedNotZeroTokens() {
+        // Spring AI stands in an EmptyUsage (zeros) when a provider sent no usage.
+        RecordingChatModel chat = new RecordingChatModel(p -> new ChatResponse(List.of(new Generation(
+                new AssistantMessage("positive"))), ChatResponseMetadata.builder().model("m").build()));
+
+        ModelResponse r = SpringAi.model(chat).chat("I love it");
+
+        assertThat(r.usage()).isEqualTo(dev.promptopt.TokenUsage.UNREPORTED);
+        assertThat(r.usage().complete()).isFalse();
+    }
+
+    @Test
     void optionsGivenToTheBuilderRideOnEveryCallAndNameTheModel() {
         RecordingChatModel chat = new RecordingChatModel(p -> answer("ok", 1, 1, null));
         LanguageModel model = SpringAi.model(chat, ChatOptions.builder().model("gpt-x").temperature(0.0).maxTokens(7).build());

@@ -33,6 +33,14 @@ import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.ai.openai.OpenAiChatOptions;
 import org.springframework.ai.openai.api.OpenAiApi;
 import org.springframework.retry.support.RetryTemplate;
+import dev.promptopt.springai.boot.PromptOptimizerAutoConfiguration;
+import org.springframework.ai.model.openai.autoconfigure.OpenAiChatAutoConfiguration;
+import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration;
+import org.springframework.ai.retry.autoconfigure.SpringAiRetryAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration;
+import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
  * Spring AI's own OpenAI client ({@link OpenAiChatModel}) against a real LLM server: llama.cpp serving
@@ -81,6 +89,34 @@ class SpringAiLlamaCppServerTest {
         assertThat(r.text()).isNotBlank();
         assertThat(r.usage().inputTokens()).isGreaterThan(3);
         assertThat(r.usage().outputTokens()).isBetween(1L, 12L);
+    }
+
+    @Test
+    void aBootApplicationWithSpringAisOpenAiAutoConfigurationGetsTheServersModelAsALanguageModel() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class,
+                        WebClientAutoConfiguration.class, SpringAiRetryAutoConfiguration.class,
+                        ToolCallingAutoConfiguration.class, OpenAiChatAutoConfiguration.class,
+                        PromptOptimizerAutoConfiguration.class))
+                .withPropertyValues("spring.ai.openai.base-url=" + server.rootUrl(), "spring.ai.openai.api-key=unused",
+                        "spring.ai.openai.chat.options.model=smollm2-135m", "spring.ai.openai.chat.options.temperature=0",
+                        "spring.ai.openai.chat.options.max-tokens=8", "spring.ai.retry.max-attempts=1",
+                        "promptopt.model-name=local:/smollm2-135m")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(OpenAiChatModel.class)
+                            .hasSingleBean(LanguageModel.class);
+                    LanguageModel model = context.getBean(LanguageModel.class);
+                    assertThat(model.name()).isEqualTo("local:/smollm2-135m");
+                    PredictFn predict = (inputs, prompts) -> model.chat(prompts.get("sentiment").format(inputs)).text();
+                    EvaluationResult result = Evaluation.of(predict)
+                            .prompts(PromptSet.of("sentiment", PromptTemplate.text(SEED))).data(TRAIN)
+                            .scorers(Scorers.containsReference()).maxConcurrency(2).run();
+                    assertThat(result.failures()).as(result.table()).isZero();
+                    ModelResponse r = model.chat("Say hello.");
+                    assertThat(r.text()).isNotBlank();
+                    assertThat(r.usage().complete()).as("the server reports both counts").isTrue();
+                    assertThat(r.usage().outputTokens()).isBetween(1L, 8L);
+                });
     }
 
     @Test
