@@ -29,7 +29,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Primary;
 
 /** The auto-configuration in Spring application contexts: what it adds, what it leaves to the application. */
 class PromptOptimizerAutoConfigurationTest {
@@ -67,33 +66,6 @@ class PromptOptimizerAutoConfigurationTest {
     static class OneChatModel {
         @Bean
         SentimentChatModel chatModel() {
-            return new SentimentChatModel();
-        }
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class TwoChatModels {
-        @Bean
-        ChatModel first() {
-            return new SentimentChatModel();
-        }
-
-        @Bean
-        ChatModel second() {
-            return new SentimentChatModel();
-        }
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class TwoChatModelsOnePrimary {
-        @Bean
-        @Primary
-        ChatModel first() {
-            return new SentimentChatModel();
-        }
-
-        @Bean
-        ChatModel second() {
             return new SentimentChatModel();
         }
     }
@@ -174,12 +146,15 @@ class PromptOptimizerAutoConfigurationTest {
 
     @Test
     void twoChatModelsGiveNoLanguageModelUnlessOneIsPrimary() {
-        runner.withUserConfiguration(TwoChatModels.class)
+        runner.withBean("first", ChatModel.class, SentimentChatModel::new)
+                .withBean("second", ChatModel.class, SentimentChatModel::new)
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(LanguageModel.class));
-        runner.withUserConfiguration(TwoChatModelsOnePrimary.class).run(context -> {
-            assertThat(context).hasNotFailed().hasSingleBean(LanguageModel.class);
-            assertThat(context.getBean(LanguageModel.class).name()).isEqualTo("spring-ai:/sentiment-7");
-        });
+        runner.withBean("first", ChatModel.class, SentimentChatModel::new, d -> d.setPrimary(true))
+                .withBean("second", ChatModel.class, SentimentChatModel::new)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(LanguageModel.class);
+                    assertThat(context.getBean(LanguageModel.class).name()).isEqualTo("spring-ai:/sentiment-7");
+                });
     }
 
     @Test
