@@ -1,15 +1,18 @@
 package dev.promptopt.spi;
 
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 /**
  * The latencies of the recent calls of one kind, and how long a call of that kind may take before it counts as
  * slow: a percentile of the last {@code window} calls timed, once {@code minSamples} were. What hedging waits
- * for before it sends a second request. Thread-safe.
+ * for before it sends a second request. {@link #time} leaves out calls a model client retried, so that under
+ * faults the percentile stays that of one attempt. Thread-safe.
  *
  * <pre>{@code
  * LatencyWindow w = new LatencyWindow(0.9, 20, 200);
  * w.record(elapsedNanos);
+ * String text = w.time(System::nanoTime, () -> model.chat(messages).text());  // timed unless retried
  * long delay = w.delayNanos(); // -1 until 20 calls were timed
  * }</pre>
  */
@@ -44,6 +47,28 @@ public final class LatencyWindow {
         }
         if (window < minSamples) {
             throw new IllegalArgumentException("hedging window must be >= minSamples (" + minSamples + "), found " + window);
+        }
+    }
+
+    /** A call to time; {@code E} is what it may throw. */
+    @FunctionalInterface
+    public interface Timed<T, E extends Exception> {
+        T call() throws E;
+    }
+
+    /**
+     * Runs a call on this thread and records its latency, unless a model client noted a retry on this thread while
+     * it ran ({@link CallRetries}): a retried call's latency is its attempts' and backoffs' sum, not one call's.
+     * A call that throws records nothing.
+     */
+    public <T, E extends Exception> T time(LongSupplier nanoClock, Timed<T, E> call) throws E {
+        try (CallRetries.Count retries = CallRetries.count()) {
+            long t0 = nanoClock.getAsLong();
+            T out = call.call();
+            if (retries.clean()) {
+                record(nanoClock.getAsLong() - t0);
+            }
+            return out;
         }
     }
 

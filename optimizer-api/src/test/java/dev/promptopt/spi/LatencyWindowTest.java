@@ -35,6 +35,46 @@ class LatencyWindowTest {
     }
 
     @Test
+    void timedCallsAreRecordedUnlessAClientRetriedOrTheyFailed() {
+        LatencyWindow w = new LatencyWindow(0.9, 1, 10);
+        long[] now = {0};
+        assertThat(w.time(() -> now[0], () -> {
+            now[0] += 30;
+            return "clean";
+        })).isEqualTo("clean");
+        assertThat(w.delayNanos()).isEqualTo(30);
+        assertThat(w.time(() -> now[0], () -> {
+            CallRetries.retrying();
+            now[0] += 1_000;
+            return "retried";
+        })).isEqualTo("retried");
+        assertThatThrownBy(() -> w.time(() -> now[0], () -> {
+            now[0] += 2_000;
+            throw new IllegalStateException("failed");
+        })).hasMessage("failed");
+        assertThat(w.delayNanos()).as("only the clean call was recorded").isEqualTo(30);
+    }
+
+    @Test
+    void aRetryIsSeenByEveryOpenCountOnItsThreadAndNoOther() throws Exception {
+        try (CallRetries.Count outer = CallRetries.count()) {
+            try (CallRetries.Count inner = CallRetries.count()) {
+                CallRetries.retrying();
+                assertThat(inner.retries()).isEqualTo(1);
+            }
+            Thread other = new Thread(CallRetries::retrying);
+            other.start();
+            other.join();
+            assertThat(outer.retries()).as("the inner retry, not the other thread's").isEqualTo(1);
+            assertThat(outer.clean()).isFalse();
+        }
+        CallRetries.retrying(); // no count open: nothing to note, nothing thrown
+        try (CallRetries.Count fresh = CallRetries.count()) {
+            assertThat(fresh.clean()).isTrue();
+        }
+    }
+
+    @Test
     void badSettingsFailNamingTheValue() {
         assertThatThrownBy(() -> new LatencyWindow(1.0, 1, 1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("percentile").hasMessageContaining("found 1.0");

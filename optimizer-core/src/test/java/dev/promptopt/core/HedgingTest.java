@@ -9,6 +9,7 @@ import dev.promptopt.EvaluationBatch;
 import dev.promptopt.Example;
 import dev.promptopt.Feedback;
 import dev.promptopt.PredictFn;
+import dev.promptopt.spi.CallRetries;
 import dev.promptopt.PromptSet;
 import dev.promptopt.PromptTemplate;
 import dev.promptopt.Scorer;
@@ -127,6 +128,43 @@ class HedgingTest {
             assertThat(maxConcurrent.get()).as("predict calls in flight never exceed the limit").isLessThanOrEqualTo(2);
             assertThat(engine.metricCallsUsed()).isEqualTo(6);
             assertThat(engine.hedgedCalls()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void callsAModelClientRetriedDoNotSetTheHedgeDelay() throws Exception {
+        CountDownLatch slowStarted = new CountDownLatch(1);
+        CountDownLatch releaseSlow = new CountDownLatch(1);
+        // Clean calls take 10 ms; a call the model client retried took 100 ms (two attempts and a backoff).
+        PredictFn retrying = (inputs, prompts) -> {
+            String x = (String) inputs.get("x");
+            if (x.startsWith("retried")) {
+                CallRetries.retrying();
+                clock.addAndGet(10 * TEN_MS);
+            } else if (x.equals("slow")) {
+                slowStarted.countDown();
+                releaseSlow.await();
+            } else {
+                clock.addAndGet(TEN_MS);
+            }
+            return x;
+        };
+        try (EvaluationEngine engine = new EvaluationEngine(retrying, List.of(EQUALS), Aggregation.mean(), 2,
+                new StopConditions(Budget.metricCalls(100), null, clock::get, Duration.ZERO), null, e -> { }, clock::get,
+                new Hedging(0.9, 3, 10, scheduler))) {
+            for (String x : List.of("retried0", "clean0", "retried1", "clean1", "retried2", "clean2")) {
+                engine.evaluate(CANDIDATE, List.of(ex(x)));
+            }
+            assertThat(scheduler.tasks).as("no hedge before 3 clean calls were timed (retried ones do not count)")
+                    .isEmpty();
+
+            CompletableFuture<EvaluationBatch> slow = engine.evaluateAsync(CANDIDATE, List.of(ex("slow")));
+            assertThat(slowStarted.await(30, TimeUnit.SECONDS)).isTrue();
+            scheduler.next();
+            // the 90th percentile of the clean calls; with the retried ones it would be 100 ms, too late to help
+            assertThat(scheduler.delays.poll()).isEqualTo(Duration.ofMillis(10));
+            releaseSlow.countDown();
+            assertThat(slow.get(30, TimeUnit.SECONDS).mean()).isEqualTo(1.0);
         }
     }
 

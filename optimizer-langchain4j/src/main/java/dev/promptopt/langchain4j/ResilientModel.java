@@ -5,6 +5,7 @@ import dev.promptopt.LanguageModel;
 import dev.promptopt.ModelException;
 import dev.promptopt.ModelResponse;
 import dev.promptopt.langchain4j.internal.ModelErrors;
+import dev.promptopt.spi.CallRetries;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -102,6 +103,7 @@ public final class ResilientModel implements LanguageModel {
             Duration wait = waitBefore(attempt, failure);
             log.warn("{}: attempt {}/{} failed ({}); retrying in {} ms", name(), attempt, policy.maxAttempts(),
                     failure.getMessage(), wait.toMillis());
+            CallRetries.retrying(); // a latency timed around this call is not one attempt's (hedging skips it)
             try {
                 sleeper.sleep(wait);
             } catch (InterruptedException e) {

@@ -58,6 +58,19 @@ class ResilientModelTest {
     }
 
     @Test
+    void eachRetryIsNotedSoAHedgingWindowLeavesTheCallOut() {
+        LanguageModel m = resilient(failing(ModelException.retriable("429"), ModelException.retriable("503"))).build();
+        try (dev.promptopt.spi.CallRetries.Count count = dev.promptopt.spi.CallRetries.count()) {
+            assertThat(m.chat("hi").text()).isEqualTo("ok");
+            assertThat(count.retries()).isEqualTo(2);
+        }
+        try (dev.promptopt.spi.CallRetries.Count count = dev.promptopt.spi.CallRetries.count()) {
+            assertThat(m.chat("hi").text()).isEqualTo("ok");
+            assertThat(count.clean()).as("answered at the first attempt").isTrue();
+        }
+    }
+
+    @Test
     void backoffIsCappedAtMaxBackoff() {
         RetryPolicy p = RetryPolicy.ofDefaults().initialBackoff(Duration.ofSeconds(10))
                 .maxBackoff(Duration.ofSeconds(15));

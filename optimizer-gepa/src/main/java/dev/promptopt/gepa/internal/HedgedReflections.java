@@ -48,10 +48,7 @@ final class HedgedReflections implements AutoCloseable {
     Answer chat(List<ChatMessage> messages) {
         long delay = latencies.delayNanos();
         if (delay < 0) {
-            long t0 = System.nanoTime();
-            String text = model.chat(messages).text();
-            latencies.record(System.nanoTime() - t0);
-            return new Answer(text, false);
+            return new Answer(latencies.time(System::nanoTime, () -> model.chat(messages).text()), false);
         }
         HedgeRace<String> race = new HedgeRace<>(null);
         executor.execute(() -> request(messages, race));
@@ -84,11 +81,8 @@ final class HedgedReflections implements AutoCloseable {
     }
 
     private void request(List<ChatMessage> messages, HedgeRace<String> race) {
-        long t0 = System.nanoTime();
         try {
-            String text = model.chat(messages).text();
-            latencies.record(System.nanoTime() - t0);
-            race.answered(text);
+            race.answered(latencies.time(System::nanoTime, () -> model.chat(messages).text()));
         } catch (Throwable t) {
             race.failed(t);
         }

@@ -47,10 +47,7 @@ final class HedgedPredict {
     Object predict(PredictFn fn, Map<String, Object> inputs, PromptSet candidate) throws Exception {
         long threshold = latencies.delayNanos();
         if (threshold < 0) { // not enough calls timed yet: a plain call on this thread
-            long t0 = nanoClock.getAsLong();
-            Object out = fn.predict(inputs, candidate);
-            latencies.record(nanoClock.getAsLong() - t0);
-            return out;
+            return latencies.time(nanoClock, () -> fn.predict(inputs, candidate));
         }
         HedgeRace<Answer> race = new HedgeRace<>(permits::release);
         executor.execute(() -> call(fn, inputs, candidate, race));
@@ -90,10 +87,8 @@ final class HedgedPredict {
 
     private void call(PredictFn fn, Map<String, Object> inputs, PromptSet candidate, HedgeRace<Answer> race) {
         ExampleUsageScope scope = ExampleUsageScope.open();
-        long t0 = nanoClock.getAsLong();
         try {
-            Object out = fn.predict(inputs, candidate);
-            latencies.record(nanoClock.getAsLong() - t0);
+            Object out = latencies.time(nanoClock, () -> fn.predict(inputs, candidate));
             race.answered(new Answer(out, scope.usage()));
         } catch (Throwable t) {
             race.failed(t);
