@@ -1,5 +1,7 @@
 package dev.promptopt;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Tokens model calls consumed. A provider that leaves a count out of its answer (Ollama omits the input count of a
  * prompt it had cached; some OpenAI-compatible servers send no usage at all) does not make that count zero: the
@@ -37,7 +39,7 @@ public record TokenUsage(long inputTokens, long outputTokens, long unreportedCal
      * One call's counts as a provider gave them: a null (or negative) count is unreported, and the call is then
      * counted in {@link #unreportedCalls()} with the count it did report.
      */
-    public static TokenUsage reported(Number inputTokens, Number outputTokens) {
+    public static TokenUsage reported(@Nullable Number inputTokens, @Nullable Number outputTokens) {
         boolean in = inputTokens != null && inputTokens.longValue() >= 0;
         boolean out = outputTokens != null && outputTokens.longValue() >= 0;
         return new TokenUsage(in ? inputTokens.longValue() : 0, out ? outputTokens.longValue() : 0, in && out ? 0 : 1);
