@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
  *       is held until the slower of the two calls has returned, so calls in flight never exceed the limit.</li>
  *   <li>An example is one metric call however many requests it took; the extra requests are counted apart
  *       ({@code result.stats().hedgedCalls()}).</li>
- *   <li>No hedge before {@code minSamples} predict calls have been timed.</li>
+ *   <li>No hedge before {@code minSamples} predict calls have been timed. A call a model client retried
+ *       ({@code ResilientModel}, through {@link dev.promptopt.spi.CallRetries}) is not timed: under faults the
+ *       percentile stays that of one attempt, so the hedge goes out before the retry's backoff is over.</li>
  *   <li>The example's usage ({@link dev.promptopt.ExampleResult#usage()}) is the winning call's; the loser's
  *       tokens are still counted by the run's meter.</li>
  * </ul>
