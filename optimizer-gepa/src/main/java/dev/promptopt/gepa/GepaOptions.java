@@ -418,8 +418,9 @@ public final class GepaOptions {
      * {@code PromptOptimizer.Builder#hedging} covers predict calls; the reflection model is GEPA's own). A
      * reflection lies on its proposal's path, and with parallel proposals folded in order, on the path of the
      * proposals after it: one slow or retried reflection holds them all. No hedge before 5 reflections were
-     * timed (reflections a model client retried are not timed, as for predict calls); the extra requests are counted in {@link GepaStats#hedgedReflections()}. Which answer wins depends
-     * on timing, and the run then goes on from the answer it got (kept in the checkpoint). Off by default.
+     * timed (reflections a model client retried are not timed, as for predict calls); the extra requests are
+     * counted in {@link GepaStats#hedgedReflections()}. Which answer wins depends on timing, and the run then goes
+     * on from the answer it got (kept in the checkpoint). Off by default.
      *
      * <pre>{@code
      * Gepa.options().reflectionModel(model).parallelProposals(8).reflectionHedging(0.9)

@@ -73,7 +73,8 @@ public final class ChatModelAdapter implements LanguageModel {
         }
         dev.langchain4j.model.output.TokenUsage u = response.tokenUsage();
         // A count the provider left out is unreported, not zero (Ollama omits the input count of a cached prompt).
-        TokenUsage usage = u == null ? TokenUsage.UNREPORTED : TokenUsage.reported(u.inputTokenCount(), u.outputTokenCount());
+        TokenUsage usage = u == null ? TokenUsage.UNREPORTED
+                : TokenUsage.reported(u.inputTokenCount(), u.outputTokenCount());
         return new ModelResponse(response.aiMessage().text(), usage,
                 response.modelName() != null ? response.modelName() : name);
     }

@@ -71,7 +71,8 @@ public class PromptOptimizerAutoConfiguration {
     @Bean
     @Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
     @ConditionalOnMissingBean
-    public PromptOptimizer.Builder promptOptimizerBuilder(PromptRegistry registry, PromptOptimizerProperties properties) {
+    public PromptOptimizer.Builder promptOptimizerBuilder(PromptRegistry registry,
+                                                          PromptOptimizerProperties properties) {
         PromptOptimizer.Builder b = PromptOptimizer.builder().registry(registry);
         if (properties.runDirectory() != null) {
             b.runDirectory(properties.runDirectory());

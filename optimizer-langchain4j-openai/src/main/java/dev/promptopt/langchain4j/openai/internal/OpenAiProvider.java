@@ -21,12 +21,14 @@ public final class OpenAiProvider extends HostedModelProvider {
         return openAiChatModel(s);
     }
 
-    /** The OpenAI client for OpenAI and for OpenAI-compatible servers; a missing key is sent as
-     * {@link HostedModelBuilder#NO_KEY}, which a base URL's user info replaces. */
+    /**
+     * The OpenAI client for OpenAI and for OpenAI-compatible servers; a missing key is sent as
+     * {@link HostedModelBuilder#NO_KEY}, which a base URL's user info replaces.
+     */
     static ChatModel openAiChatModel(HostedModelBuilder.Settings s) {
         OpenAiChatModel.OpenAiChatModelBuilder b = OpenAiChatModel.builder().httpClientBuilder(s.httpClientBuilder())
-                .modelName(s.model()).apiKey(s.apiKey() == null ? HostedModelBuilder.NO_KEY : s.apiKey()).timeout(s.timeout())
-                .maxRetries(0);
+                .modelName(s.model()).apiKey(s.apiKey() == null ? HostedModelBuilder.NO_KEY : s.apiKey())
+                .timeout(s.timeout()).maxRetries(0);
         s.applyOptional(b::baseUrl, b::temperature, b::maxTokens);
         return b.build();
     }
