@@ -3,7 +3,10 @@ package dev.promptopt.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -62,5 +65,70 @@ class HedgeRaceTest {
         failedAlone.failed(new IllegalStateException("no hedge to wait for"));
         assertThat(failedAlone.winner()).isCompletedExceptionally();
         assertThat(failedAlone.startHedge(() -> true)).isFalse();
+    }
+
+    @Test
+    void theLoserIsInterruptedOnceAnotherAnswersAndItsThreadGoesOnClean() throws Exception {
+        AtomicInteger settled = new AtomicInteger();
+        HedgeRace<String> race = new HedgeRace<>(settled::incrementAndGet);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch neverReleased = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        AtomicBoolean cleanAfter = new AtomicBoolean();
+        Thread primary = new Thread(() -> {
+            race.run(() -> {
+                started.countDown();
+                try {
+                    neverReleased.await();
+                    return "never";
+                } catch (InterruptedException e) {
+                    interrupted.set(true);
+                    throw e;
+                }
+            });
+            cleanAfter.set(!Thread.currentThread().isInterrupted());
+        });
+        primary.start();
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(race.startHedge(() -> true)).isTrue();
+        race.run(() -> "hedge");
+        assertThat(race.winner().get()).isEqualTo("hedge");
+        primary.join(30_000);
+        assertThat(primary.isAlive()).isFalse();
+        assertThat(interrupted).as("the slower request was interrupted").isTrue();
+        assertThat(cleanAfter).as("the interrupt does not outlive the request").isTrue();
+        assertThat(settled).as("the hedge's permit comes back once both returned").hasValue(1);
+        assertThat(Thread.currentThread().isInterrupted()).as("the winner's thread is not interrupted").isFalse();
+    }
+
+    @Test
+    void aRequestStartingAfterTheRaceWasDecidedIsNotSent() throws Exception {
+        AtomicInteger settled = new AtomicInteger();
+        HedgeRace<String> race = new HedgeRace<>(settled::incrementAndGet);
+        assertThat(race.startHedge(() -> true)).isTrue();
+        race.answered("first");
+        AtomicInteger sent = new AtomicInteger();
+        race.run(() -> "hedge #" + sent.incrementAndGet());
+        assertThat(sent).as("decided before it started: not sent").hasValue(0);
+        assertThat(race.winner().get()).isEqualTo("first");
+        assertThat(settled).hasValue(1);
+    }
+
+    @Test
+    void upToMaxHedgesAreSentAndEachGivesBackWhatItTookOnceAllReturned() throws Exception {
+        AtomicInteger settled = new AtomicInteger();
+        HedgeRace<String> race = new HedgeRace<>(2, settled::incrementAndGet);
+        assertThat(race.startHedge(() -> true)).isTrue();
+        assertThat(race.startHedge(() -> true)).isTrue();
+        assertThat(race.startHedge(() -> true)).as("two at most").isFalse();
+        assertThat(race.hedges()).isEqualTo(2);
+        race.failed(new IllegalStateException("first hedge: a gateway timeout"));
+        race.answered("second hedge");
+        assertThat(race.winner().get()).isEqualTo("second hedge");
+        assertThat(settled).as("the primary is still out").hasValue(0);
+        race.failed(new IllegalStateException("primary, interrupted"));
+        assertThat(settled).hasValue(2);
+        assertThatThrownBy(() -> new HedgeRace<String>(0, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxHedges must be >= 1, found 0");
     }
 }

@@ -3,6 +3,7 @@ package dev.promptopt.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 class LatencyWindowTest {
@@ -38,6 +39,8 @@ class LatencyWindowTest {
     void timedCallsAreRecordedUnlessAClientRetriedOrTheyFailed() {
         LatencyWindow w = new LatencyWindow(0.9, 1, 10);
         long[] now = {0};
+        w.time(() -> now[0], () -> now[0] += 500); // the first call: the start-up wave
+        assertThat(w.delayNanos()).as("the start-up wave, while nothing else was timed").isEqualTo(500);
         assertThat(w.time(() -> now[0], () -> {
             now[0] += 30;
             return "clean";
@@ -53,6 +56,36 @@ class LatencyWindowTest {
             throw new IllegalStateException("failed");
         })).hasMessage("failed");
         assertThat(w.delayNanos()).as("only the clean call was recorded").isEqualTo(30);
+    }
+
+    @Test
+    void callsThatStartedBeforeTheFirstOneReturnedCountOnlyUntilMinSamplesLaterOnesWereTimed() throws Exception {
+        LatencyWindow w = new LatencyWindow(0.9, 2, 10);
+        long[] now = {0};
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread startUpWave = new Thread(() -> {
+            try {
+                w.time(() -> now[0], () -> { // starts at 0, returns second, at 400
+                    started.countDown();
+                    release.await();
+                    return "slow start";
+                });
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        startUpWave.start();
+        started.await();
+        w.time(() -> now[0], () -> now[0] += 300); // also starts at 0, returns first, at 300
+        now[0] += 100;
+        release.countDown();
+        startUpWave.join();
+        assertThat(w.delayNanos()).as("the start-up wave: 300 and 400").isEqualTo(400);
+        w.time(() -> now[0], () -> now[0] += 50); // starts at 400, after the first return
+        assertThat(w.delayNanos()).as("one later call: still with the start-up wave").isEqualTo(400);
+        w.time(() -> now[0], () -> now[0] += 60);
+        assertThat(w.delayNanos()).as("minSamples later calls: the start-up wave no longer counts").isEqualTo(60);
     }
 
     @Test

@@ -61,15 +61,26 @@ class HedgingTest {
     private final CountDownLatch releasePrimary = new CountDownLatch(1);
     private final CountDownLatch laterStarted = new CountDownLatch(2);
     private final CountDownLatch releaseLater = new CountDownLatch(1);
+    private final CountDownLatch primaryInterrupted = new CountDownLatch(1);
+    private final CountDownLatch hedgeStarted = new CountDownLatch(1);
+    private volatile boolean primaryIgnoresInterrupts;
 
-    /** Every call takes 10 ms of the test clock; the first call for "slow" hangs until released, then answers wrong. */
+    /**
+     * Every call takes 10 ms of the test clock. The first call for "slow" hangs until released, then answers wrong;
+     * so do the first two for "slower" (the primary and the first hedge).
+     */
     private final PredictFn predict = (inputs, prompts) -> {
         String x = (String) inputs.get("x");
         maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
         try {
-            if (x.equals("slow") && slowCalls.incrementAndGet() == 1) {
-                primaryStarted.countDown();
-                releasePrimary.await();
+            int call = x.startsWith("slow") ? slowCalls.incrementAndGet() : 0;
+            if (x.equals("slow") && call == 1 || x.equals("slower") && call <= 2) {
+                if (call == 1) {
+                    primaryStarted.countDown();
+                } else {
+                    hedgeStarted.countDown();
+                }
+                awaitRelease();
                 return "late";
             }
             if (x.startsWith("later")) {
@@ -83,6 +94,26 @@ class HedgingTest {
         }
     };
 
+    /** Waits for the primary's release; a winner's interrupt ends the wait unless the test says to ignore it. */
+    private void awaitRelease() throws InterruptedException {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                releasePrimary.await();
+                break;
+            } catch (InterruptedException e) {
+                primaryInterrupted.countDown();
+                if (!primaryIgnoresInterrupts) {
+                    throw e;
+                }
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static Example ex(String x) {
         return Example.of(x, Map.of("x", x), x);
     }
@@ -93,6 +124,7 @@ class HedgingTest {
                 hedging);
     }
 
+    /** Three calls reach minSamples (the first is the start-up wave, which counts until three later calls were timed). */
     private void warmUp(EvaluationEngine engine) {
         for (int i = 0; i < 3; i++) { // one at a time, so each call is timed at exactly 10 ms
             engine.evaluate(CANDIDATE, List.of(ex("w" + i)));
@@ -118,7 +150,31 @@ class HedgingTest {
             assertThat(engine.metricCallsUsed()).isEqualTo(4); // 3 warm-up examples + 1, not 5
             assertThat(slowCalls).hasValue(2);
 
-            // The first request still runs and keeps the hedge's permit: of two new examples only one starts.
+            // The first request is interrupted once the hedge answered, and gives its permit back: two new examples
+            // start together.
+            assertThat(primaryInterrupted.await(30, TimeUnit.SECONDS)).as("the loser was interrupted").isTrue();
+            CompletableFuture<EvaluationBatch> later = engine.evaluateAsync(CANDIDATE, List.of(ex("later0"), ex("later1")));
+            assertThat(laterStarted.await(30, TimeUnit.SECONDS)).isTrue();
+            releaseLater.countDown();
+            assertThat(later.get(30, TimeUnit.SECONDS).mean()).isEqualTo(1.0);
+            assertThat(maxConcurrent.get()).as("predict calls in flight never exceed the limit").isLessThanOrEqualTo(2);
+            assertThat(engine.metricCallsUsed()).isEqualTo(6);
+            assertThat(engine.hedgedCalls()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aLoserThatIgnoresTheInterruptKeepsTheHedgesPermitUntilItReturns() throws Exception {
+        primaryIgnoresInterrupts = true;
+        try (EvaluationEngine engine = engine(2, new Hedging(0.9, 3, 10, scheduler))) {
+            warmUp(engine);
+            CompletableFuture<EvaluationBatch> slow = engine.evaluateAsync(CANDIDATE, List.of(ex("slow")));
+            assertThat(primaryStarted.await(30, TimeUnit.SECONDS)).isTrue();
+            scheduler.next().run();
+            assertThat(slow.get(30, TimeUnit.SECONDS).results().get(0).output()).isEqualTo("slow");
+            assertThat(primaryInterrupted.await(30, TimeUnit.SECONDS)).isTrue();
+
+            // Still running: of two new examples only one starts until it returns.
             CompletableFuture<EvaluationBatch> later = engine.evaluateAsync(CANDIDATE, List.of(ex("later0"), ex("later1")));
             assertThat(laterStarted.getCount()).isPositive();
             releasePrimary.countDown();
@@ -126,8 +182,38 @@ class HedgingTest {
             releaseLater.countDown();
             assertThat(later.get(30, TimeUnit.SECONDS).mean()).isEqualTo(1.0);
             assertThat(maxConcurrent.get()).as("predict calls in flight never exceed the limit").isLessThanOrEqualTo(2);
-            assertThat(engine.metricCallsUsed()).isEqualTo(6);
-            assertThat(engine.hedgedCalls()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void whenTheHedgeIsSlowTooASecondHedgeGoesOutOneDelayLater() throws Exception {
+        try (EvaluationEngine engine = engine(3, new Hedging(0.9, 3, 10, scheduler))) {
+            warmUp(engine);
+            CompletableFuture<EvaluationBatch> slower = engine.evaluateAsync(CANDIDATE, List.of(ex("slower")));
+            assertThat(primaryStarted.await(30, TimeUnit.SECONDS)).isTrue();
+            scheduler.next().run(); // first hedge: hangs as well
+            assertThat(hedgeStarted.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(scheduler.delays.poll()).isEqualTo(Duration.ofMillis(10));
+            Runnable second = scheduler.next();
+            assertThat(scheduler.delays.poll()).as("one more delay after the first hedge").isEqualTo(Duration.ofMillis(10));
+            second.run();
+
+            EvaluationBatch batch = slower.get(30, TimeUnit.SECONDS);
+            assertThat(batch.results().get(0).output()).isEqualTo("slower");
+            assertThat(engine.hedgedCalls()).isEqualTo(2);
+            assertThat(engine.metricCallsUsed()).isEqualTo(4);
+            assertThat(slowCalls).hasValue(3);
+            assertThat(scheduler.tasks).as("no third hedge: the default is two").isEmpty();
+            assertThat(maxConcurrent.get()).isLessThanOrEqualTo(3);
+        }
+        try (EvaluationEngine one = engine(3, new Hedging(0.9, 3, 10, scheduler).hedges(1))) {
+            slowCalls.set(0);
+            warmUp(one);
+            CompletableFuture<EvaluationBatch> slow = one.evaluateAsync(CANDIDATE, List.of(ex("slow")));
+            scheduler.next();
+            assertThat(scheduler.tasks).as("with hedges(1), no second hedge is scheduled").isEmpty();
+            releasePrimary.countDown();
+            assertThat(slow.get(30, TimeUnit.SECONDS).results().get(0).output()).isEqualTo("late");
         }
     }
 
@@ -207,5 +293,6 @@ class HedgingTest {
         assertThatThrownBy(() -> Hedging.atPercentile(0.95).minSamples(0))
                 .hasMessageContaining("minSamples").hasMessageContaining("0");
         assertThatThrownBy(() -> new Hedging(0.9, 5, 4, (d, t) -> { })).hasMessageContaining("window");
+        assertThatThrownBy(() -> Hedging.atPercentile(0.9).hedges(0)).hasMessageContaining("hedges must be >= 1, found 0");
     }
 }

@@ -856,9 +856,9 @@ public final class GepaRun {
             } else {
                 HedgedReflections.Answer answer = hedgedReflections.chat(messages);
                 text = answer.text();
-                if (answer.hedged()) {
+                if (answer.hedges() > 0) {
                     synchronized (lock) {
-                        state.hedgedReflections++;
+                        state.hedgedReflections += answer.hedges();
                     }
                 }
             }

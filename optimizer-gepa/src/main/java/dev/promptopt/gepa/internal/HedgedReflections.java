@@ -20,8 +20,8 @@ import java.util.concurrent.TimeoutException;
  * first answer wins. A reflection lies on its proposal's path, so one slow or retried call would hold the
  * proposal (and, folded in order, the proposals after it) for as long as it takes.
  *
- * <p>The caller waits on its own thread; the requests run on an executor of this class, so the loser can finish
- * after the winner is returned (its answer is dropped). Before {@value #MIN_SAMPLES} reflections were timed, a
+ * <p>The caller waits on its own thread; the requests run on an executor of this class, and the loser is
+ * interrupted once the winner answered ({@link HedgeRace#run}). Before {@value #MIN_SAMPLES} reflections were timed, a
  * call is plain. A request that fails has already had the model client's retries: the call fails only when both
  * requests failed, with the first failure.
  */
@@ -30,6 +30,8 @@ final class HedgedReflections implements AutoCloseable {
     static final int MIN_SAMPLES = 5;
     /** The most recent reflection latencies the percentile is taken over. */
     static final int WINDOW = 50;
+    /** Extra requests per reflection at most, one per delay (as {@code Hedging.DEFAULT_HEDGES} for predict calls). */
+    static final int MAX_HEDGES = 2;
 
     private final LanguageModel model;
     private final LatencyWindow latencies;
@@ -40,31 +42,33 @@ final class HedgedReflections implements AutoCloseable {
         this.latencies = new LatencyWindow(percentile, MIN_SAMPLES, WINDOW);
     }
 
-    /** A reflection's text, and whether a second request was sent for it. */
-    record Answer(String text, boolean hedged) {
+    /** A reflection's text, and how many extra requests were sent for it. */
+    record Answer(String text, int hedges) {
     }
 
     /** The reflection's answer; throws what the model threw when every request failed. */
     Answer chat(List<ChatMessage> messages) {
         long delay = latencies.delayNanos();
         if (delay < 0) {
-            return new Answer(latencies.time(System::nanoTime, () -> model.chat(messages).text()), false);
+            return new Answer(latencies.time(System::nanoTime, () -> model.chat(messages).text()), 0);
         }
-        HedgeRace<String> race = new HedgeRace<>(null);
+        HedgeRace<String> race = new HedgeRace<>(MAX_HEDGES, null);
         executor.execute(() -> request(messages, race));
         try {
-            try {
-                return new Answer(race.winner().get(delay, TimeUnit.NANOSECONDS), false);
-            } catch (TimeoutException slow) {
-                if (race.startHedge(() -> true)) {
-                    try {
-                        executor.execute(() -> request(messages, race));
-                    } catch (RejectedExecutionException e) {
-                        race.failed(e);
+            for (int sent = 0; sent < MAX_HEDGES; sent++) {
+                try {
+                    return new Answer(race.winner().get(delay, TimeUnit.NANOSECONDS), race.hedges());
+                } catch (TimeoutException slow) {
+                    if (race.startHedge(() -> true)) {
+                        try {
+                            executor.execute(() -> request(messages, race));
+                        } catch (RejectedExecutionException e) {
+                            race.failed(e);
+                        }
                     }
                 }
-                return new Answer(race.winner().get(), race.hedged());
             }
+            return new Answer(race.winner().get(), race.hedges());
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re) {
@@ -81,14 +85,10 @@ final class HedgedReflections implements AutoCloseable {
     }
 
     private void request(List<ChatMessage> messages, HedgeRace<String> race) {
-        try {
-            race.answered(latencies.time(System::nanoTime, () -> model.chat(messages).text()));
-        } catch (Throwable t) {
-            race.failed(t);
-        }
+        race.run(() -> latencies.time(System::nanoTime, () -> model.chat(messages).text()));
     }
 
-    /** Stops taking requests; a loser still running finishes on its own. */
+    /** Stops taking requests; a loser still running ends on its own once interrupted. */
     @Override
     public void close() {
         executor.shutdown();

@@ -156,6 +156,47 @@ class OpenAiProviderTest {
         assertThat(sleeps).hasSize(1);
     }
 
+    /**
+     * What the slower request of a hedged call goes through once the other answered: interrupted while it waits
+     * for the server, it ends at once, with no backoff and no retry, with or without a per-call timeout.
+     */
+    @Test
+    void anInterruptedCallEndsAtOnceWithoutARetry() throws Exception {
+        for (Duration timeout : java.util.Arrays.asList(null, Duration.ofSeconds(60))) {
+            int before = server.requests.size();
+            server.reply(new Reply(200, Map.of("Content-Type", "application/json"), OK, 60_000));
+            HostedModelBuilder builder = openAi();
+            if (timeout != null) {
+                builder.timeout(timeout);
+            }
+            LanguageModel model = builder.build();
+            java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread caller = new Thread(() -> {
+                try {
+                    model.chat("hi");
+                } catch (Throwable t) {
+                    thrown.set(t);
+                }
+            });
+            caller.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (server.requests.size() == before && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // until the request reached the server, which holds its answer
+            }
+            assertThat(server.requests).hasSize(before + 1);
+
+            caller.interrupt();
+            caller.join(30_000);
+
+            assertThat(caller.isAlive()).as("the call ended once interrupted (timeout " + timeout + ")").isFalse();
+            assertThat(thrown.get()).isInstanceOf(ModelException.class);
+            assertThat(thrown.get().getMessage().toLowerCase(java.util.Locale.ROOT)).contains("interrupted");
+            assertThat(((ModelException) thrown.get()).retriable()).isFalse();
+            assertThat(sleeps).as("no backoff").isEmpty();
+            assertThat(server.requests).as("no retry").hasSize(before + 1);
+        }
+    }
+
     @Test
     void aTimeoutOnEveryAttemptFailsAsRetriableNamingTheTimeout() {
         server.reply(new Reply(200, Map.of(), OK, 2_000));

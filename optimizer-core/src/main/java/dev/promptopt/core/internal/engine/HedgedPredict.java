@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Predict calls with hedging ({@link Hedging}): the call runs on the executor while the caller, which holds the
- * example's permit, waits; past the latency percentile a second request is sent if a permit is free. The extra
- * permit is released when both requests have returned.
+ * example's permit, waits; past the latency percentile a second request is sent if a permit is free. Once one
+ * answered, the other is interrupted; the extra permit is released when both requests have returned.
  */
 final class HedgedPredict {
     private static final Logger log = LoggerFactory.getLogger(HedgedPredict.class);
@@ -49,9 +49,9 @@ final class HedgedPredict {
         if (threshold < 0) { // not enough calls timed yet: a plain call on this thread
             return latencies.time(nanoClock, () -> fn.predict(inputs, candidate));
         }
-        HedgeRace<Answer> race = new HedgeRace<>(permits::release);
+        HedgeRace<Answer> race = new HedgeRace<>(config.hedges(), permits::release);
         executor.execute(() -> call(fn, inputs, candidate, race));
-        config.scheduler().schedule(Duration.ofNanos(threshold), () -> hedge(fn, inputs, candidate, race));
+        scheduleHedge(threshold, fn, inputs, candidate, race);
         Answer winner;
         try {
             winner = race.winner().get();
@@ -66,8 +66,20 @@ final class HedgedPredict {
         return winner.output();
     }
 
-    /** Past the delay: a second request, only when a permit is free (the limit is the limit). */
-    private void hedge(PredictFn fn, Map<String, Object> inputs, PromptSet candidate, HedgeRace<Answer> race) {
+    private void scheduleHedge(long delay, PredictFn fn, Map<String, Object> inputs, PromptSet candidate,
+                               HedgeRace<Answer> race) {
+        config.scheduler().schedule(Duration.ofNanos(delay), () -> hedge(delay, fn, inputs, candidate, race));
+    }
+
+    /**
+     * Past the delay: one more request, only when a permit is free (the limit is the limit); then, while the race
+     * may send more, the next one after another delay.
+     */
+    private void hedge(long delay, PredictFn fn, Map<String, Object> inputs, PromptSet candidate,
+                       HedgeRace<Answer> race) {
+        if (!race.winner().isDone() && race.hedges() + 1 < config.hedges()) {
+            scheduleHedge(delay, fn, inputs, candidate, race);
+        }
         if (!race.startHedge(() -> {
             boolean free = permits.tryAcquire();
             if (!free) {
@@ -85,16 +97,17 @@ final class HedgedPredict {
         }
     }
 
+    /** One request of the race; the slower one is interrupted once the other answered ({@link HedgeRace#run}). */
     private void call(PredictFn fn, Map<String, Object> inputs, PromptSet candidate, HedgeRace<Answer> race) {
-        ExampleUsageScope scope = ExampleUsageScope.open();
-        try {
-            Object out = latencies.time(nanoClock, () -> fn.predict(inputs, candidate));
-            race.answered(new Answer(out, scope.usage()));
-        } catch (Throwable t) {
-            race.failed(t);
-        } finally {
-            scope.close();
-        }
+        race.run(() -> {
+            ExampleUsageScope scope = ExampleUsageScope.open();
+            try {
+                Object out = latencies.time(nanoClock, () -> fn.predict(inputs, candidate));
+                return new Answer(out, scope.usage());
+            } finally {
+                scope.close();
+            }
+        });
     }
 
     private record Answer(Object output, ExampleUsage usage) {
