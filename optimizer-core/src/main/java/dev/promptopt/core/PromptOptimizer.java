@@ -709,7 +709,8 @@ public final class PromptOptimizer {
 
         /**
          * Hedges slow predict calls (off by default): a call slower than a high percentile of the run's predict
-         * latencies gets a second request when a permit is free, and the first answer wins. The extra requests
+         * latencies gets a second request when a permit is free (and a third one delay later, see
+         * {@link Hedging#hedges(int)}); the first answer wins and the others are interrupted. The extra requests
          * are reported as {@code result.stats().hedgedCalls()} and cost no metric call.
          */
         public Builder hedging(Hedging hedging) {

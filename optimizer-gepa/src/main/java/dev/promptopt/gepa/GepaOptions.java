@@ -414,7 +414,8 @@ public final class GepaOptions {
 
     /**
      * Hedged reflection calls: a reflection still unanswered after {@code percentile} of the run's recent
-     * reflection latencies gets a second request, and the first answer wins (the run's
+     * reflection latencies gets a second request, and a third one delay later if neither has answered; the first
+     * answer wins and the other requests are interrupted (the run's
      * {@code PromptOptimizer.Builder#hedging} covers predict calls; the reflection model is GEPA's own). A
      * reflection lies on its proposal's path, and with parallel proposals folded in order, on the path of the
      * proposals after it: one slow or retried reflection holds them all. No hedge before 5 reflections were
