@@ -21,10 +21,11 @@ import java.util.concurrent.TimeUnit;
  *       ({@code result.stats().hedgedCalls()}).</li>
  *   <li>No hedge before {@code minSamples} predict calls have been timed. A call a model client retried
  *       ({@code ResilientModel}, through {@link dev.promptopt.spi.CallRetries}) is not timed: under faults the
- *       percentile stays that of one attempt, so the hedge goes out before the retry's backoff is over. Nor are
- *       the calls that started before the first one returned, which pay for the client's start-up.</li>
- *   <li>The example's usage ({@link dev.promptopt.ExampleResult#usage()}) is the winning call's; the loser's
- *       tokens are still counted by the run's meter.</li>
+ *       percentile stays that of one attempt, so the hedge goes out before the retry's backoff is over. The
+ *       calls that started before the first one returned pay for the client's start-up: they count only until
+ *       {@code minSamples} later calls were timed.</li>
+ *   <li>The example's usage ({@link dev.promptopt.ExampleResult#usage()}) is the winning call's; a loser that
+ *       got an answer before its interrupt still has its tokens counted by the run's meter.</li>
  * </ul>
  *
  * <pre>{@code

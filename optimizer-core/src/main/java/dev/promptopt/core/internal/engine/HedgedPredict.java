@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Predict calls with hedging ({@link Hedging}): the call runs on the executor while the caller, which holds the
- * example's permit, waits; past the latency percentile a second request is sent if a permit is free. Once one
- * answered, the other is interrupted; the extra permit is released when both requests have returned.
+ * example's permit, waits; past the latency percentile a second request is sent if a permit is free, and one more
+ * per delay after it up to {@link Hedging#hedges()}. Once one answered, the others are interrupted; the extra
+ * permits are released when every request has returned.
  */
 final class HedgedPredict {
     private static final Logger log = LoggerFactory.getLogger(HedgedPredict.class);
