@@ -149,7 +149,10 @@ public final class ReferenceBench {
                 .scorers(exact)
                 .optimizer(new Gepa(hedged(Gepa.options().reflectionModel(reflector).maxMetricCalls(budget)
                         .stopWhenPerfect(stopWhenPerfect).parallelProposals(parallel)
-                        .speculativeEvaluations(speculative), hedging, hedgeReflections)))
+                        .speculativeEvaluations(speculative)
+                        .proposeDuringValidation(Boolean.parseBoolean(System.getProperty("bench.proposeDuringValidation",
+                                String.valueOf(dev.promptopt.gepa.GepaOptions.DEFAULT_PROPOSE_DURING_VALIDATION)))),
+                        hedging, hedgeReflections)))
                 .listener(event -> {
                     if (events != null) {
                         events.add(String.format(java.util.Locale.ROOT, "%.3f %s",

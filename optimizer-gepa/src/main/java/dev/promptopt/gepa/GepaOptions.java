@@ -117,6 +117,7 @@ public final class GepaOptions {
     private final String reflectionTemplate;
     private final int parallelProposals;
     private final int speculativeEvaluations;
+    private final boolean proposeDuringValidation;
     private final Double reflectionHedging;
     private final Executor proposalExecutor;
     private final Frontier frontier;
@@ -148,6 +149,7 @@ public final class GepaOptions {
         reflectionTemplate = d.reflectionTemplate;
         parallelProposals = d.parallelProposals;
         speculativeEvaluations = d.speculativeEvaluations;
+        proposeDuringValidation = d.proposeDuringValidation;
         reflectionHedging = d.reflectionHedging;
         proposalExecutor = d.proposalExecutor;
         frontier = d.frontier;
@@ -184,6 +186,7 @@ public final class GepaOptions {
         String reflectionTemplate;
         int parallelProposals = 1;
         int speculativeEvaluations = DEFAULT_SPECULATIVE_EVALUATIONS;
+        boolean proposeDuringValidation = DEFAULT_PROPOSE_DURING_VALIDATION;
         Double reflectionHedging;
         Executor proposalExecutor;
         Frontier frontier = Frontier.INSTANCE;
@@ -214,6 +217,7 @@ public final class GepaOptions {
             reflectionTemplate = o.reflectionTemplate;
             parallelProposals = o.parallelProposals;
             speculativeEvaluations = o.speculativeEvaluations;
+            proposeDuringValidation = o.proposeDuringValidation;
             reflectionHedging = o.reflectionHedging;
             proposalExecutor = o.proposalExecutor;
             frontier = o.frontier;
@@ -413,6 +417,21 @@ public final class GepaOptions {
     public static final int DEFAULT_SPECULATIVE_EVALUATIONS = 1;
 
     /**
+     * With {@link #parallelProposals(int) parallel proposals}: once the next proposal to be folded has won its
+     * minibatch, its child will join the pool, so while that child is validated the next proposals already start
+     * from it (parent minibatch and reflection), instead of after its fold. Their parent is then drawn from the
+     * front when the child is folded, as for any proposal; a proposal whose draw falls on another candidate is
+     * dropped (its calls were spent for nothing). Their child's minibatch waits for that draw. Default
+     * {@value #DEFAULT_PROPOSE_DURING_VALIDATION}.
+     */
+    public GepaOptions proposeDuringValidation(boolean propose) {
+        return with(d -> d.proposeDuringValidation = propose);
+    }
+
+    /** The default of {@link #proposeDuringValidation(boolean)}. */
+    public static final boolean DEFAULT_PROPOSE_DURING_VALIDATION = true;
+
+    /**
      * Hedged reflection calls: a reflection still unanswered after {@code percentile} of the run's recent
      * reflection latencies gets a second request, and a third one delay later if neither has answered; the first
      * answer wins and the other requests are interrupted (the run's
@@ -466,6 +485,10 @@ public final class GepaOptions {
 
     public int speculativeEvaluations() {
         return speculativeEvaluations;
+    }
+
+    public boolean proposeDuringValidation() {
+        return proposeDuringValidation;
     }
 
     /** The percentile after which a reflection call is hedged; empty when it is not ({@link #reflectionHedging(double)}). */
@@ -608,6 +631,7 @@ public final class GepaOptions {
         if (parallelProposals != 1) {
             m.put("parallelProposals", parallelProposals);
             m.put("speculativeEvaluations", speculativeEvaluations);
+            m.put("proposeDuringValidation", proposeDuringValidation);
         }
         if (reflectionHedging != null) {
             m.put("reflectionHedging", reflectionHedging);

@@ -59,6 +59,8 @@ final class EngineRun {
     final List<String> checkpointSteps = new CopyOnWriteArrayList<>();
     volatile String lastSavedState;
     volatile int killAtCheckpoint = -1;
+    /** Kills the run right after the first checkpoint whose saved state this accepts. */
+    volatile java.util.function.Predicate<JsonNode> killWhenSaved;
     volatile long killAfterMetricCalls = -1;
     int maxConcurrency = 1;
     private volatile long metricCalls;
@@ -233,6 +235,11 @@ final class EngineRun {
             metricCalls = engine.evaluator().metricCallsUsed();
             if (checkpointSteps.size() == killAtCheckpoint) {
                 throw new Killed("killed after checkpoint " + killAtCheckpoint);
+            }
+            java.util.function.Predicate<JsonNode> when = killWhenSaved;
+            if (when != null && when.test(json)) {
+                killWhenSaved = null;
+                throw new Killed("killed after checkpoint " + checkpointSteps.size() + " (" + json.path("lastStep").asText() + ")");
             }
         }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.promptopt.CandidateRecord;
 import dev.promptopt.OptimizationEvent;
 import dev.promptopt.OptimizerOutcome;
+import dev.promptopt.PromptSet;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -116,6 +117,7 @@ class GepaParallelTest {
             if (saved.get("inFlight").size() > 1) {
                 killsWithSeveralPending++;
             }
+
             OptimizerOutcome afterResume;
             try (OrderedExecutor ex = new OrderedExecutor(OrderedExecutor.Order.RANDOM, k)) {
                 afterResume = r.ctx.resumed().optimize(r.gepa(4, ex));
@@ -230,6 +232,110 @@ class GepaParallelTest {
             assertThat(staleWithChildEvaluated(setups.get(i).ctx.events)).as("run " + i).isZero();
             assertThat(o.stats(GepaStats.class).orElseThrow().proposalsDropped()).as("run " + i).isPositive();
         }
+    }
+
+    @Test
+    void proposalsStartFromAWinnersChildWhileItIsValidatedAndKeepTheirPlaceOnlyWhenTheFrontDrawsIt() {
+        Setup first = new Setup();
+        OptimizerOutcome expected = run(first, 4, OrderedExecutor.Order.FIFO, 0);
+        assertThat(startedBeforeTheirParentJoined(first.ctx.events)).as("proposals started during validation")
+                .isPositive();
+        long drawnElsewhere = first.ctx.events.stream().filter(e -> e instanceof OptimizationEvent.CandidateRejected r
+                && r.reason().startsWith("stale: its parent was drawn from the front")).count();
+        assertThat(drawnElsewhere).as("proposals whose parent draw fell on another candidate").isPositive();
+        for (long orderSeed = 1; orderSeed <= 3; orderSeed++) {
+            Setup s = new Setup();
+            OptimizerOutcome o = run(s, 4, OrderedExecutor.Order.RANDOM, orderSeed);
+            assertThat(Kept.of(o)).isEqualTo(Kept.of(expected));
+            assertThat(s.ctx.events.stream().filter(e -> e instanceof OptimizationEvent.CandidateRejected r
+                    && r.reason().startsWith("stale: its parent was drawn from the front")).count())
+                    .isEqualTo(drawnElsewhere);
+        }
+
+        // Off: every proposal starts after its parent joined the pool, and the run is the same whatever the order.
+        List<OptimizerOutcome> off = new ArrayList<>();
+        for (OrderedExecutor.Order order : OrderedExecutor.Order.values()) {
+            Setup s = new Setup();
+            try (OrderedExecutor ex = new OrderedExecutor(order, 5)) {
+                off.add(s.ctx.optimize(new Gepa(Gepa.options().merge(true).reflectionModel(s.reflector)
+                        .parallelProposals(4).proposeDuringValidation(false).proposalExecutor(ex))));
+            }
+            assertThat(startedBeforeTheirParentJoined(s.ctx.events)).as(order.name()).isZero();
+        }
+        assertThat(Kept.of(off.get(1))).isEqualTo(Kept.of(off.get(0)));
+        assertThat(Kept.of(off.get(2))).isEqualTo(Kept.of(off.get(0)));
+        assertThat(Gepa.options().parallelProposals(4).describe()).containsEntry("proposeDuringValidation", true);
+    }
+
+    @Test
+    void aRunKilledWhileAProposalRanAheadOfItsParentsValidationResumesToTheSameRun() throws Exception {
+        // The gate holds every validation of a candidate other than the seed until a proposal started from that
+        // candidate has saved its parent's minibatch: so the kill always comes while that proposal runs ahead.
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        RuleWorld.Target target = new RuleWorld.Target(0);
+        PromptSet seed = RuleWorld.twoPrompts();
+        dev.promptopt.PredictFn plain = RuleWorld.predict(target);
+        dev.promptopt.PredictFn gated = (inputs, prompts) -> {
+            if (RuleWorld.VAL_WORDS.contains(String.valueOf(inputs.get("word"))) && !prompts.equals(seed)) {
+                assertThat(gate.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("the gate opened").isTrue();
+            }
+            return plain.predict(inputs, prompts);
+        };
+        EngineRun killed = new EngineRun(seed, gated, 5000, SEED);
+        killed.maxConcurrency = 16; // a validation waiting at the gate leaves permits for the minibatches
+        killed.killWhenSaved = state -> {
+            for (JsonNode pending : state.get("inFlight")) {
+                if (pending.path("provisional").asBoolean() && !pending.path("parentScores").isNull()
+                        && !pending.path("parentScores").isMissingNode()) {
+                    gate.countDown();
+                    return true;
+                }
+            }
+            return false;
+        };
+        RuleWorld.Reflector reflector = new RuleWorld.Reflector(1, 1);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            assertThatThrownBy(() -> killed.optimize(new Gepa(Gepa.options().reflectionModel(reflector)
+                    .parallelProposals(4).proposalExecutor(pool)))).satisfies(EngineRun::assertKilled);
+            assertThat(gate.getCount()).as("killed with a proposal ahead of its parent's validation").isZero();
+            OptimizerOutcome resumed = killed.resumed().optimize(new Gepa(Gepa.options().reflectionModel(reflector)
+                    .parallelProposals(4).proposalExecutor(pool)));
+
+            EngineRun whole = new EngineRun(seed, plain, 5000, SEED);
+            OptimizerOutcome expected;
+            try (OrderedExecutor ex = new OrderedExecutor(OrderedExecutor.Order.FIFO, 0)) {
+                expected = whole.optimize(new Gepa(Gepa.options().reflectionModel(new RuleWorld.Reflector(1, 1))
+                        .parallelProposals(4).proposalExecutor(ex)));
+            }
+            assertThat(Kept.of(resumed)).isEqualTo(Kept.of(expected));
+            assertThat(resumed.bestIndex()).isEqualTo(expected.bestIndex());
+            assertThat(resumed.stopReason()).isEqualTo(expected.stopReason());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Reflective proposals that started before the candidate they were proposed from joined the pool. */
+    private static long startedBeforeTheirParentJoined(List<OptimizationEvent> events) {
+        Map<Integer, Integer> started = new java.util.HashMap<>();
+        Map<Integer, Integer> joined = new java.util.HashMap<>(); // candidate index -> event position
+        for (int i = 0; i < events.size(); i++) {
+            OptimizationEvent e = events.get(i);
+            if (e instanceof OptimizationEvent.IterationStarted s) {
+                started.put(s.iteration(), i);
+            } else if (e instanceof OptimizationEvent.CandidateAccepted a) {
+                joined.put(a.candidateIndex(), i);
+            }
+        }
+        long early = 0;
+        for (OptimizationEvent e : events) {
+            if (e instanceof OptimizationEvent.CandidateProposed p && p.parents().size() == 1
+                    && started.get(p.iteration()) < joined.get(p.parents().get(0))) {
+                early++;
+            }
+        }
+        return early;
     }
 
     @Test

@@ -25,15 +25,15 @@ public final class Components {
     }
 
     /**
-     * The components a proposal from {@code parent} will rewrite, without moving the pointer:
-     * {@code ahead} proposals from the same parent are already in flight and will move it first.
+     * The components a proposal from a parent whose round robin pointer is {@code pointer} will rewrite, without
+     * moving the pointer: {@code ahead} proposals from the same parent are already in flight and will move it first.
      */
-    public static List<String> peek(GepaOptions.ComponentSelection selection, GepaState.Candidate parent,
-                                    List<String> names, int ahead) {
+    public static List<String> peek(GepaOptions.ComponentSelection selection, int pointer, List<String> names,
+                                    int ahead) {
         if (selection == GepaOptions.ComponentSelection.ALL) {
             return List.copyOf(names);
         }
-        return List.of(names.get(Math.floorMod(parent.nextComponent + ahead, names.size())));
+        return List.of(names.get(Math.floorMod(pointer + ahead, names.size())));
     }
 
     /** Moves the parent's round robin pointer once a proposal from it was folded (as {@link #choose} does). */

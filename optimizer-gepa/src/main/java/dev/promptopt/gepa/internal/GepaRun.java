@@ -93,6 +93,9 @@ public final class GepaRun {
     private final Map<GepaState.Pending, Parking> parked = new LinkedHashMap<>();
     /** Proposals dropped as stale while in flight: they stop at their next step. */
     private final java.util.Set<Integer> dropped = ConcurrentHashMap.newKeySet();
+    /** Completed when a proposal wins its minibatch ({@link GepaOptions#proposeDuringValidation()}). */
+    private final Map<Integer, CompletableFuture<Void>> wins = new ConcurrentHashMap<>();
+    private final boolean proposeDuringValidation;
     /** The first failure of a proposal that is not a stop: the run ends with it. */
     private Throwable fatal;
     /** The reason key of the last rejection counted (for the fold's bookkeeping). */
@@ -113,6 +116,7 @@ public final class GepaRun {
         ctx.validationData().forEach(e -> valById.put(e.id(), e));
         this.template = options.reflectionTemplate().orElse(Reflection.DEFAULT_TEMPLATE);
         this.parallel = options.parallelProposals();
+        this.proposeDuringValidation = parallel > 1 && options.proposeDuringValidation();
         this.hedgedReflections = options.reflectionHedging().isPresent()
                 ? new HedgedReflections(reflector, options.reflectionHedging().getAsDouble()) : null;
     }
@@ -182,6 +186,13 @@ public final class GepaRun {
                     break;
                 }
                 GepaState.Pending head = state.inFlight.get(0);
+                if (proposeDuringValidation && stop == null) {
+                    startFromWinner(head, toStart);
+                    for (GepaState.Pending p : toStart) {
+                        start(p);
+                    }
+                    toStart.clear();
+                }
                 RuntimeException failure = await(head);
                 if (failure instanceof OptimizationStoppedException e) {
                     stop = e.reason();
@@ -269,11 +280,126 @@ public final class GepaRun {
                     sameParentInFlight++;
                 }
             }
-            p.components = Components.peek(options.componentSelection(), state.candidates.get(p.parent), promptNames,
-                    sameParentInFlight);
+            p.components = Components.peek(options.componentSelection(), state.candidates.get(p.parent).nextComponent,
+                    promptNames, sameParentInFlight);
         }
         state.inFlight.add(p);
         return p;
+    }
+
+    /**
+     * Waits until the next proposal to be folded has won its minibatch or ended. When it won, its child will join
+     * the pool at its fold: the next k - 1 proposals start from that child now, while it is validated. Their
+     * parent is drawn from the front at the child's fold ({@link #confirmNext}); until then their child's
+     * minibatch waits. Run on the run's thread, between folds, so the draws happen in the same order whatever
+     * the timing.
+     */
+    private void startFromWinner(GepaState.Pending head, List<GepaState.Pending> toStart) {
+        if (head.merge != null) {
+            return;
+        }
+        boolean won;
+        synchronized (lock) {
+            won = head.won;
+        }
+        CompletableFuture<Void> task = tasks.get(head.iteration);
+        if (!won && task != null) {
+            CompletableFuture.anyOf(task, winSignal(head.iteration)).handle((r, t) -> null).join();
+        }
+        synchronized (lock) {
+            // The pool is now what it will be at the head's fold: a child equal to a candidate will not join it
+            // (and whether that was seen when the child was built depends on timing: ask here, the same each time).
+            if (!head.won || head.nextStarted || head.rejected != null || head.child == null || abandon
+                    || ctx.stopReason().isPresent() || isExisting(head.child)) {
+                return;
+            }
+            if (options.stopWhenPerfect() && head.childScores != null
+                    && allAtLeast(head.childScores, options.perfectScore())) {
+                return; // perfect on its minibatch, its validation may well end the run: nothing starts from it early
+            }
+            head.nextStarted = true;
+            for (int ahead = 0; ahead < parallel; ahead++) {
+                toStart.add(launchFrom(head, ahead));
+            }
+        }
+    }
+
+    /** A batch's result, or its failure as {@code Evaluator#evaluate} would throw it. */
+    private static EvaluationBatch join(CompletableFuture<EvaluationBatch> batch) {
+        try {
+            return batch.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    private CompletableFuture<Void> winSignal(int iteration) {
+        return wins.computeIfAbsent(iteration, i -> new CompletableFuture<>());
+    }
+
+    /** Starts a proposal from the child of {@code winner}, before that child's fold. Holds the lock. */
+    private GepaState.Pending launchFrom(GepaState.Pending winner, int ahead) {
+        state.iteration++;
+        GepaState.Pending p = new GepaState.Pending();
+        p.iteration = state.iteration;
+        p.metricCallsAtStart = ctx.evaluator().metricCallsUsed();
+        ctx.emit(new OptimizationEvent.IterationStarted(p.iteration));
+        p.mergeDecided = true;
+        p.provisional = true;
+        p.baseIteration = winner.iteration;
+        p.baseTemplates = winner.child;
+        p.parent = state.candidates.size(); // the index the winner's fold gives its child
+        p.minibatchIds = Minibatches.next(state.sampler, new ArrayList<>(trainById.keySet()),
+                options.reflectionMinibatchSize(), rng);
+        // the child's round robin pointer will be its parent's, moved on by the winner's fold
+        int pointer = (Math.floorMod(state.candidates.get(winner.parent).nextComponent, promptNames.size()) + 1)
+                % promptNames.size();
+        p.components = Components.peek(options.componentSelection(), pointer, promptNames, ahead);
+        state.inFlight.add(p);
+        return p;
+    }
+
+    /**
+     * At the fold of a proposal whose child the next proposals started from: each of them, in order, draws its
+     * parent from the front as any proposal does, and keeps its place only when the draw falls on that child.
+     * {@code child} is the child's candidate index, or -1 when the fold did not add it. Holds the lock.
+     */
+    private void confirmNext(GepaState.Pending winner, int child) {
+        for (GepaState.Pending q : new ArrayList<>(state.inFlight)) {
+            if (!q.provisional || q.baseIteration == null || q.baseIteration != winner.iteration) {
+                continue;
+            }
+            String why = null;
+            if (child < 0) {
+                why = "its parent, the child of proposal " + winner.iteration + ", did not join the pool";
+            } else {
+                int drawn = Pareto.select(options.candidateSelection(), state, options, rng);
+                if (drawn != child) {
+                    why = "its parent was drawn from the front at candidate " + child + "'s fold: candidate " + drawn
+                            + ", not the one it started from";
+                }
+            }
+            if (why == null) {
+                q.provisional = false;
+                q.parent = child;
+                if (q.child != null) { // announced now that its parent is known
+                    ctx.emit(new OptimizationEvent.CandidateProposed(q.iteration, List.of(child), "reflection",
+                            GepaState.toPromptSet(q.child)));
+                }
+            } else {
+                state.inFlight.remove(q);
+                dropped.add(q.iteration);
+                state.proposalsDropped++;
+                ctx.emit(new OptimizationEvent.CandidateRejected(q.iteration, "stale: " + why));
+                log.debug("iteration {}: dropped, {}", q.iteration, why);
+            }
+        }
     }
 
     /** Hands a proposal to the executor; with k = 1 it runs on the run's thread when awaited. */
@@ -425,6 +551,9 @@ public final class GepaRun {
 
     /** Holds the lock. */
     private boolean mustWait(GepaState.Pending p, boolean childMinibatch) {
+        if (p.provisional) {
+            return childMinibatch; // its parent is not drawn yet: only its child's minibatch waits for the draw
+        }
         int open = 0;
         for (GepaState.Pending q : state.inFlight) {
             if (q.iteration >= p.iteration) {
@@ -454,7 +583,7 @@ public final class GepaRun {
         java.util.Set<Integer> front = Pareto.frequencies(
                 Pareto.fronts(cs, all, options.frontier(), state.validationIds), Pareto.aggregates(cs)).keySet();
         for (GepaState.Pending q : new ArrayList<>(state.inFlight)) {
-            if (q != folded && q.merge == null && !front.contains(q.parent)) {
+            if (q != folded && q.merge == null && !q.provisional && !front.contains(q.parent)) {
                 state.inFlight.remove(q);
                 dropped.add(q.iteration);
                 state.proposalsDropped++;
@@ -496,13 +625,15 @@ public final class GepaRun {
     }
 
     private void reflectiveSteps(GepaState.Pending p) {
-        GepaState.Candidate parent;
+        PromptSet parentSet;
         synchronized (lock) {
-            parent = state.candidates.get(p.parent);
+            // a proposal started before its parent's fold works on that parent's templates
+            parentSet = p.provisional ? GepaState.toPromptSet(p.baseTemplates)
+                    : state.candidates.get(p.parent).toPromptSet();
         }
         if (p.parentScores == null) {
             awaitTurn(p, false);
-            EvaluationBatch batch = ctx.evaluator().evaluate(parent.toPromptSet(), examples(p.minibatchIds, trainById));
+            EvaluationBatch batch = ctx.evaluator().evaluate(parentSet, examples(p.minibatchIds, trainById));
             emitEvaluated(p.iteration, "minibatch", batch);
             synchronized (lock) {
                 p.metricCalls += batch.metricCalls();
@@ -536,7 +667,7 @@ public final class GepaRun {
                 if (!p.reflectionOutputs.containsKey(component)) {
                     awaitTurn(p, false);
                     stopIfBudgetSpent(p.minibatchIds.size());
-                    String output = reflect(p, parent.toPromptSet().get(component), p.reflectionExamples);
+                    String output = reflect(p, parentSet.get(component), p.reflectionExamples);
                     if (output == null) {
                         synchronized (lock) {
                             reject(p, "reflection_failed", "the reflection model '" + reflector.name() + "' failed: "
@@ -552,7 +683,7 @@ public final class GepaRun {
                 }
             }
             synchronized (lock) {
-                buildChild(p, parent);
+                buildChild(p, parentSet);
             }
         }
         if (p.rejected != null) {
@@ -582,7 +713,7 @@ public final class GepaRun {
         }
         double before = sumOn(p.parentScores, common);
         double after = sumOn(p.childScores, common);
-        if (!accepts(options.acceptance(), before, after) && !shorterAtEqualScore(before, after, parent, p.child)
+        if (!accepts(options.acceptance(), before, after) && !shorterAtEqualScore(before, after, parentSet, p.child)
                 && !cheaperAtEqualScore(before, after, p, common)) {
             synchronized (lock) {
                 p.rejected = "not_better";
@@ -600,10 +731,10 @@ public final class GepaRun {
     }
 
     /** With the prompt-length objective, a child that ties its parent and is shorter is an improvement. */
-    private boolean shorterAtEqualScore(double before, double after, GepaState.Candidate parent,
+    private boolean shorterAtEqualScore(double before, double after, PromptSet parent,
                                         Map<String, GepaState.TemplateData> child) {
         return options.objectives().contains(GepaOptions.Objective.PROMPT_TOKENS) && after == before
-                && Objectives.promptTokens(GepaState.toPromptSet(child)) < Objectives.promptTokens(parent.toPromptSet());
+                && Objectives.promptTokens(GepaState.toPromptSet(child)) < Objectives.promptTokens(parent);
     }
 
     /**
@@ -634,7 +765,15 @@ public final class GepaRun {
         awaitTurn(p, false);
         EvaluationBatch full;
         try {
-            full = ctx.evaluator().evaluate(candidate, ctx.validationData().examples());
+            if (proposeDuringValidation) {
+                // the validation asks for its permits first; then the next proposals may start from this child
+                CompletableFuture<EvaluationBatch> batch = ctx.evaluator().evaluateAsync(candidate,
+                        ctx.validationData().examples());
+                winSignal(p.iteration).complete(null);
+                full = join(batch);
+            } else {
+                full = ctx.evaluator().evaluate(candidate, ctx.validationData().examples());
+            }
         } catch (OptimizationStoppedException stop) {
             Map<String, String> texts = new TreeMap<>();
             candidate.asMap().forEach((name, t) -> texts.put(name, t.optimizableText()));
@@ -659,8 +798,7 @@ public final class GepaRun {
     }
 
     /** Reads the reflection outputs into a child, or rejects the proposal with the reason. Holds the lock. */
-    private void buildChild(GepaState.Pending p, GepaState.Candidate parent) {
-        PromptSet parentSet = parent.toPromptSet();
+    private void buildChild(GepaState.Pending p, PromptSet parentSet) {
         PromptSet child = parentSet;
         for (String component : p.components) {
             Reflection.Extraction x = Reflection.extract(p.reflectionOutputs.get(component));
@@ -686,7 +824,9 @@ public final class GepaRun {
             return;
         }
         p.child = data;
-        ctx.emit(new OptimizationEvent.CandidateProposed(p.iteration, List.of(p.parent), "reflection", child));
+        if (!p.provisional) { // else announced once its parent is drawn (confirmNext)
+            ctx.emit(new OptimizationEvent.CandidateProposed(p.iteration, List.of(p.parent), "reflection", child));
+        }
     }
 
     private boolean isExisting(Map<String, GepaState.TemplateData> data) {
@@ -794,6 +934,10 @@ public final class GepaRun {
         boolean spent = parallel == 1 ? p.metricCalls > 0 : foldEvaluatedPairs(p, step);
         state.stalledIterations = spent ? 0 : state.stalledIterations + 1;
         state.inFlight.remove(p);
+        wins.remove(p.iteration);
+        if (p.nextStarted) {
+            confirmNext(p, "validation".equals(step) ? state.candidates.size() - 1 : -1);
+        }
         if (parallel > 1 && ("validation".equals(step) || "merge-validation".equals(step))) {
             dropStale(p);
         }

@@ -185,6 +185,16 @@ public final class GepaState {
         public boolean won;
         /** Set when the proposal ran to its end and waits to be folded into the pool. */
         public boolean done;
+        /**
+         * Set while the proposal runs ahead of its parent's fold ({@code GepaOptions#proposeDuringValidation}): its
+         * parent is the child of proposal {@link #baseIteration} ({@link #baseTemplates}), to become candidate
+         * {@link #parent} if that proposal's fold adds it and the front's draw picks it then.
+         */
+        public boolean provisional;
+        public Integer baseIteration;
+        public Map<String, TemplateData> baseTemplates;
+        /** Set once proposals were started from this proposal's child before its fold. */
+        public boolean nextStarted;
     }
 
     /** A candidate's full validation, kept until the proposal is folded. */

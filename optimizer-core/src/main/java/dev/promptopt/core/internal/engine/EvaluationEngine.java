@@ -210,18 +210,24 @@ public final class EvaluationEngine implements Evaluator, AutoCloseable {
                     continue;
                 }
                 executor.execute(() -> {
+                    ExampleResult r = null;
+                    Throwable error = null;
                     try {
-                        ExampleResult r = evaluateWithRetry(candidate, fp, example);
+                        r = evaluateWithRetry(candidate, fp, example);
                         if (r.failed()) {
                             failedCalls.incrementAndGet(); // a failure is not a score: no metric call spent
                         } else {
                             spend(consumed);
                         }
-                        created.complete(r);
                     } catch (Throwable t) {
-                        created.completeExceptionally(t);
+                        error = t;
                     } finally {
-                        permits.release();
+                        permits.release(); // before the result is seen: a finished batch holds no permit
+                    }
+                    if (error != null) {
+                        created.completeExceptionally(error);
+                    } else {
+                        created.complete(r);
                     }
                 });
             }
