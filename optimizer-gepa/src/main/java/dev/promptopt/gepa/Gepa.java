@@ -34,7 +34,9 @@ import java.util.Optional;
  * <p>Beyond the paper: {@link GepaOptions#parallelProposals(int) parallelProposals(k)} keeps up to k proposals in
  * flight at once (same candidates for the same seed and model answers, whatever the thread timing; events carry
  * the proposal number as their iteration, so overlapping proposals show;
- * {@link GepaOptions#speculativeEvaluations(int) speculativeEvaluations(n)} trades wall time for metric calls, and
+ * {@link GepaOptions#speculativeEvaluations(int) speculativeEvaluations(n)} trades wall time for metric calls,
+ * {@link GepaOptions#proposeDuringValidation(boolean) proposeDuringValidation} starts the next proposals from a
+ * winning child while it is validated, and
  * {@link GepaOptions#reflectionHedging(double) reflectionHedging(p)} sends a second request for a slow reflection), and
  * {@link GepaOptions#frontier(GepaOptions.Frontier) frontier} / {@link GepaOptions#objectives objectives} keep
  * Pareto fronts across scorers, the prompt's length and the cost per example; the result's

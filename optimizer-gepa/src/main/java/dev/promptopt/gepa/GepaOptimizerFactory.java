@@ -38,6 +38,7 @@ public final class GepaOptimizerFactory implements OptimizerFactory {
             Map.entry("reflectionTemplate", GepaOptions::reflectionTemplate),
             Map.entry("parallelProposals", (o, v) -> o.parallelProposals(Integer.parseInt(v))),
             Map.entry("speculativeEvaluations", (o, v) -> o.speculativeEvaluations(Integer.parseInt(v))),
+            Map.entry("proposeDuringValidation", (o, v) -> o.proposeDuringValidation(bool(v))),
             Map.entry("reflectionHedging", (o, v) -> o.reflectionHedging(Double.parseDouble(v))),
             Map.entry("frontier", (o, v) -> o.frontier(enumValue(GepaOptions.Frontier.class, v))),
             Map.entry("objectives", (o, v) -> o.objectives(objectives(v))));

@@ -382,10 +382,11 @@ public final class GepaOptions {
 
     /**
      * Up to {@code k} proposals (reflective or merge) in flight at once, each from a parent drawn from the
-     * front as it stood when the proposal started, with its own minibatch; all share the run's concurrency
-     * limit, budget and cache. Proposals are folded into the pool in proposal order, and proposal n starts
-     * once proposal n - k is folded, so the same seed and model answers give the same run whatever the
-     * thread timing. {@code 1} (default) is the sequential algorithm of the paper.
+     * front, with its own minibatch; all share the run's concurrency limit, budget and cache. Proposals are
+     * folded into the pool in proposal order, and proposal n starts once proposal n - k is folded (or, with
+     * {@link #proposeDuringValidation(boolean)}, once the proposal before it has won its minibatch), so the same
+     * seed and model answers give the same run whatever the thread timing. {@code 1} (default) is the sequential
+     * algorithm of the paper.
      */
     public GepaOptions parallelProposals(int k) {
         if (k < 1 || k > 64) {
@@ -421,8 +422,12 @@ public final class GepaOptions {
      * minibatch, its child will join the pool, so while that child is validated the next proposals already start
      * from it (parent minibatch and reflection), instead of after its fold. Their parent is then drawn from the
      * front when the child is folded, as for any proposal; a proposal whose draw falls on another candidate is
-     * dropped (its calls were spent for nothing). Their child's minibatch waits for that draw. Default
-     * {@value #DEFAULT_PROPOSE_DURING_VALIDATION}.
+     * dropped (its calls were spent for nothing). Their child's minibatch waits for that draw. A child perfect on
+     * its minibatch starts nothing early when {@link #stopWhenPerfect(boolean)} is on: its validation may end the
+     * run. Default {@value #DEFAULT_PROPOSE_DURING_VALIDATION}, chosen by measurement (the README's benchmark of
+     * parallel proposals): with k = 8 hedged at p90 and fixed latency, 2.39 s to the best candidate against 2.59 s
+     * without it, at 236 against 240 metric calls (10 seeds); {@code false} starts proposals only from the pool as
+     * folded.
      */
     public GepaOptions proposeDuringValidation(boolean propose) {
         return with(d -> d.proposeDuringValidation = propose);

@@ -27,9 +27,12 @@ class GepaOptimizerFactoryTest {
     void mapsParallelProposalsFrontsAndObjectives() {
         var gepa = (Gepa) new GepaOptimizerFactory().create(new OptimizerFactory.Spec("p",
                 Map.of("parallelProposals", "4", "speculativeEvaluations", "0", "frontier", "hybrid",
-                        "objectives", "prompt-tokens, cost-per-example", "reflectionHedging", "0.9"), null, 1));
+                        "objectives", "prompt-tokens, cost-per-example", "reflectionHedging", "0.9",
+                        "proposeDuringValidation", "false"), null, 1));
         assertThat(gepa.configuration().parallelProposals()).isEqualTo(4);
         assertThat(gepa.configuration().speculativeEvaluations()).isZero();
+        assertThat(gepa.configuration().proposeDuringValidation()).isFalse();
+        assertThat(Gepa.options().proposeDuringValidation()).isTrue();
         assertThat(gepa.configuration().reflectionHedging()).hasValue(0.9);
         assertThat(gepa.configuration().frontier()).isEqualTo(GepaOptions.Frontier.HYBRID);
         assertThat(gepa.configuration().objectives()).containsExactlyInAnyOrder(

@@ -289,7 +289,7 @@ public final class GepaRun {
 
     /**
      * Waits until the next proposal to be folded has won its minibatch or ended. When it won, its child will join
-     * the pool at its fold: the next k - 1 proposals start from that child now, while it is validated. Their
+     * the pool at its fold: the next k proposals start from that child now, while it is validated. Their
      * parent is drawn from the front at the child's fold ({@link #confirmNext}); until then their child's
      * minibatch waits. Run on the run's thread, between folds, so the draws happen in the same order whatever
      * the timing.
@@ -395,6 +395,7 @@ public final class GepaRun {
             } else {
                 state.inFlight.remove(q);
                 dropped.add(q.iteration);
+                wins.remove(q.iteration);
                 state.proposalsDropped++;
                 ctx.emit(new OptimizationEvent.CandidateRejected(q.iteration, "stale: " + why));
                 log.debug("iteration {}: dropped, {}", q.iteration, why);
@@ -586,6 +587,7 @@ public final class GepaRun {
             if (q != folded && q.merge == null && !q.provisional && !front.contains(q.parent)) {
                 state.inFlight.remove(q);
                 dropped.add(q.iteration);
+                wins.remove(q.iteration);
                 state.proposalsDropped++;
                 ctx.emit(new OptimizationEvent.CandidateRejected(q.iteration,
                         "stale: its parent " + q.parent + " left the Pareto front while the proposal was in flight"));
