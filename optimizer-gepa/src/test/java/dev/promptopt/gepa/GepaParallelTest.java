@@ -285,7 +285,8 @@ class GepaParallelTest {
         killed.maxConcurrency = 16; // a validation waiting at the gate leaves permits for the minibatches
         killed.killWhenSaved = state -> {
             for (JsonNode pending : state.get("inFlight")) {
-                if (pending.path("provisional").asBoolean() && !pending.path("parentScores").isNull()
+                if (!pending.path("baseIteration").isNull() && !pending.path("baseIteration").isMissingNode()
+                        && !pending.path("parentScores").isNull()
                         && !pending.path("parentScores").isMissingNode()) {
                     gate.countDown();
                     return true;

@@ -351,7 +351,6 @@ public final class GepaRun {
         p.metricCallsAtStart = ctx.evaluator().metricCallsUsed();
         ctx.emit(new OptimizationEvent.IterationStarted(p.iteration));
         p.mergeDecided = true;
-        p.provisional = true;
         p.baseIteration = winner.iteration;
         p.baseTemplates = winner.child;
         p.parent = state.candidates.size(); // the index the winner's fold gives its child
@@ -372,7 +371,7 @@ public final class GepaRun {
      */
     private void confirmNext(GepaState.Pending winner, int child) {
         for (GepaState.Pending q : new ArrayList<>(state.inFlight)) {
-            if (!q.provisional || q.baseIteration == null || q.baseIteration != winner.iteration) {
+            if (!q.provisional() || q.baseIteration != winner.iteration) {
                 continue;
             }
             String why = null;
@@ -386,7 +385,8 @@ public final class GepaRun {
                 }
             }
             if (why == null) {
-                q.provisional = false;
+                q.baseIteration = null;
+                q.baseTemplates = null;
                 q.parent = child;
                 if (q.child != null) { // announced now that its parent is known
                     ctx.emit(new OptimizationEvent.CandidateProposed(q.iteration, List.of(child), "reflection",
@@ -552,7 +552,7 @@ public final class GepaRun {
 
     /** Holds the lock. */
     private boolean mustWait(GepaState.Pending p, boolean childMinibatch) {
-        if (p.provisional) {
+        if (p.provisional()) {
             return childMinibatch; // its parent is not drawn yet: only its child's minibatch waits for the draw
         }
         int open = 0;
@@ -584,7 +584,7 @@ public final class GepaRun {
         java.util.Set<Integer> front = Pareto.frequencies(
                 Pareto.fronts(cs, all, options.frontier(), state.validationIds), Pareto.aggregates(cs)).keySet();
         for (GepaState.Pending q : new ArrayList<>(state.inFlight)) {
-            if (q != folded && q.merge == null && !q.provisional && !front.contains(q.parent)) {
+            if (q != folded && q.merge == null && !q.provisional() && !front.contains(q.parent)) {
                 state.inFlight.remove(q);
                 dropped.add(q.iteration);
                 wins.remove(q.iteration);
@@ -630,7 +630,7 @@ public final class GepaRun {
         PromptSet parentSet;
         synchronized (lock) {
             // a proposal started before its parent's fold works on that parent's templates
-            parentSet = p.provisional ? GepaState.toPromptSet(p.baseTemplates)
+            parentSet = p.provisional() ? GepaState.toPromptSet(p.baseTemplates)
                     : state.candidates.get(p.parent).toPromptSet();
         }
         if (p.parentScores == null) {
@@ -826,7 +826,7 @@ public final class GepaRun {
             return;
         }
         p.child = data;
-        if (!p.provisional) { // else announced once its parent is drawn (confirmNext)
+        if (!p.provisional()) { // else announced once its parent is drawn (confirmNext)
             ctx.emit(new OptimizationEvent.CandidateProposed(p.iteration, List.of(p.parent), "reflection", child));
         }
     }

@@ -187,12 +187,18 @@ public final class GepaState {
         public boolean done;
         /**
          * Set while the proposal runs ahead of its parent's fold ({@code GepaOptions#proposeDuringValidation}): its
-         * parent is the child of proposal {@link #baseIteration} ({@link #baseTemplates}), to become candidate
-         * {@link #parent} if that proposal's fold adds it and the front's draw picks it then.
+         * parent is the child of proposal {@code baseIteration} (templates {@code baseTemplates}), to become
+         * candidate {@link #parent} if that proposal's fold adds it and the front's draw picks it then. Both are
+         * cleared once the draw confirmed it.
          */
-        public boolean provisional;
         public Integer baseIteration;
         public Map<String, TemplateData> baseTemplates;
+
+        /** Whether the proposal still waits for its parent's fold to confirm that parent. */
+        public boolean provisional() {
+            return baseIteration != null;
+        }
+
         /** Set once proposals were started from this proposal's child before its fold. */
         public boolean nextStarted;
     }
